@@ -1,0 +1,145 @@
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { agentTokens, calendars, inboxes, sessions, tenants, users } from '../db/schema';
+import type { Inbox, Scope } from '../http/context';
+import { ApiError } from '../http/errors';
+import { newId } from '../http/ids';
+import { DUMMY_PASSWORD_HASH, hashPassword, newSecret, sha256Hex, verifyPassword } from '../http/crypto';
+import { toIsoZ } from '../time/zones';
+import type { Page } from '../http/pagination';
+
+export const ACCESS_TTL_S = 60 * 60;
+export const REFRESH_TTL_S = 30 * 24 * 60 * 60;
+
+function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; cause?: { code?: string } };
+  return err?.code === '23505' || err?.cause?.code === '23505';
+}
+
+type InboxRow = typeof inboxes.$inferSelect;
+export function inboxView(r: InboxRow | Inbox) {
+  return { id: r.id, inbox_id: r.id, address: r.address, display_name: r.displayName, created_at: toIsoZ(r.createdAt) };
+}
+
+/** Every inbox starts with its default `Personal` calendar and the `Tasks` calendar. */
+async function insertInbox(tx: Db, tenantId: string, address: string, displayName: string | null, now: Date): Promise<InboxRow> {
+  const id = newId('inb', now.getTime());
+  const [row] = await tx.insert(inboxes).values({ id, tenantId, address: address.toLowerCase(), displayName, createdAt: now }).returning();
+  await tx.insert(calendars).values([
+    { id: newId('cal', now.getTime()), inboxId: id, name: 'Personal', isDefault: true, kind: 'personal', createdAt: now },
+    { id: newId('cal', now.getTime()), inboxId: id, name: 'Tasks', isDefault: false, kind: 'tasks', createdAt: now },
+  ]);
+  return row!;
+}
+
+export async function createTenant(db: Db, input: { name: string; owner_email: string; owner_password: string; inbox_address: string }, now: Date) {
+  const passwordHash = await hashPassword(input.owner_password);
+  try {
+    return await db.transaction(async (tx) => {
+      const tenantId = newId('ten', now.getTime());
+      const userId = newId('usr', now.getTime());
+      await tx.insert(tenants).values({ id: tenantId, name: input.name, createdAt: now });
+      await tx.insert(users).values({ id: userId, tenantId, email: input.owner_email, passwordHash, createdAt: now });
+      const inbox = await insertInbox(tx as unknown as Db, tenantId, input.inbox_address, null, now);
+      return { tenant_id: tenantId, user_id: userId, inbox_id: inbox.id };
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new ApiError(409, 'conflict', 'That owner email or inbox address is already taken.');
+    throw e;
+  }
+}
+
+export async function login(db: Db, email: string, password: string, now: Date) {
+  const [user] = await db.select().from(users).where(eq(users.email, email));
+  // Verify against a dummy hash for unknown users, so both failures cost the same and read alike.
+  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+  if (!user || !ok) throw new ApiError(401, 'unauthorized', 'Wrong email or password.');
+  const access = newSecret('gses_');
+  const refresh = newSecret('gref_');
+  await db.insert(sessions).values({
+    id: newId('ses', now.getTime()), tenantId: user.tenantId, userId: user.id,
+    accessHash: await sha256Hex(access), refreshHash: await sha256Hex(refresh),
+    accessExpiresAt: new Date(now.getTime() + ACCESS_TTL_S * 1000),
+    refreshExpiresAt: new Date(now.getTime() + REFRESH_TTL_S * 1000), createdAt: now,
+  });
+  return { access_token: access, refresh_token: refresh, expires_in: ACCESS_TTL_S, token_type: 'Bearer' as const };
+}
+
+/** A new access token for the session; the previous access token stops working. */
+export async function refreshSession(db: Db, refreshToken: string, now: Date) {
+  const access = newSecret('gses_');
+  const rows = await db.update(sessions)
+    .set({ accessHash: await sha256Hex(access), accessExpiresAt: new Date(now.getTime() + ACCESS_TTL_S * 1000) })
+    .where(and(eq(sessions.refreshHash, await sha256Hex(refreshToken)), isNull(sessions.revokedAt), sql`${sessions.refreshExpiresAt} > ${now.toISOString()}`))
+    .returning({ id: sessions.id });
+  if (rows.length === 0) throw new ApiError(401, 'unauthorized', 'The refresh token is invalid, expired or revoked.');
+  return { access_token: access, expires_in: ACCESS_TTL_S, token_type: 'Bearer' as const };
+}
+
+export async function logout(db: Db, sessionId: string, now: Date) {
+  await db.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, sessionId));
+}
+
+export async function listInboxes(db: Db, tenantId: string, page: Page) {
+  const rows = await db.select().from(inboxes).where(eq(inboxes.tenantId, tenantId)).orderBy(asc(inboxes.id)).limit(page.limit).offset(page.offset);
+  const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(inboxes).where(eq(inboxes.tenantId, tenantId)) as [{ n: number }];
+  return { rows: rows.map(inboxView), total: n };
+}
+
+export async function createInbox(db: Db, tenantId: string, input: { address: string; display_name?: string | null }, now: Date) {
+  try {
+    return inboxView(await db.transaction((tx) => insertInbox(tx as unknown as Db, tenantId, input.address, input.display_name ?? null, now)));
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new ApiError(409, 'conflict', 'That inbox address is already taken.');
+    throw e;
+  }
+}
+
+export function settingsView(i: Inbox | InboxRow) {
+  return {
+    inbox_id: i.id, default_timezone: i.defaultTimezone, missed_reply_threshold_days: i.missedReplyThresholdDays,
+    anniversary_alert_time: i.anniversaryAlertTime, leap_day_policy: i.leapDayPolicy as Inbox['leapDayPolicy'],
+  };
+}
+
+export async function updateSettings(db: Db, inbox: Inbox, patch: {
+  default_timezone?: string | null; missed_reply_threshold_days?: number | null; anniversary_alert_time?: string; leap_day_policy?: Inbox['leapDayPolicy'];
+}) {
+  const set: Partial<typeof inboxes.$inferInsert> = {};
+  if (patch.default_timezone !== undefined) set.defaultTimezone = patch.default_timezone;
+  if (patch.missed_reply_threshold_days !== undefined) set.missedReplyThresholdDays = patch.missed_reply_threshold_days;
+  if (patch.anniversary_alert_time !== undefined) set.anniversaryAlertTime = patch.anniversary_alert_time;
+  if (patch.leap_day_policy !== undefined) set.leapDayPolicy = patch.leap_day_policy;
+  if (Object.keys(set).length === 0) return settingsView(inbox);
+  const [row] = await db.update(inboxes).set(set).where(eq(inboxes.id, inbox.id)).returning();
+  return settingsView(row!);
+}
+
+type TokenRow = typeof agentTokens.$inferSelect;
+function tokenView(t: TokenRow) {
+  return { token_id: t.id, label: t.label, scopes: t.scopes, requires_approval: t.requiresApproval, inbox_id: t.inboxId, created_at: toIsoZ(t.createdAt) };
+}
+
+export async function createToken(db: Db, inbox: Inbox, input: { label: string; scopes: string[]; requires_approval: string[] }, now: Date) {
+  const token = newSecret('gent_');
+  const [row] = await db.insert(agentTokens).values({
+    id: newId('tok', now.getTime()), tenantId: inbox.tenantId, inboxId: inbox.id, label: input.label,
+    tokenHash: await sha256Hex(token), scopes: [...new Set(input.scopes)] as Scope[],
+    requiresApproval: [...new Set(input.requires_approval)] as Scope[], createdAt: now,
+  }).returning();
+  return { ...tokenView(row!), token };
+}
+
+export async function listTokens(db: Db, tenantId: string, inbox: Inbox | null) {
+  const rows = await db.select().from(agentTokens)
+    .where(and(eq(agentTokens.tenantId, tenantId), isNull(agentTokens.revokedAt), inbox ? eq(agentTokens.inboxId, inbox.id) : undefined))
+    .orderBy(asc(agentTokens.id));
+  return rows.map(tokenView);
+}
+
+export async function revokeToken(db: Db, tenantId: string, tokenId: string, now: Date) {
+  const rows = await db.update(agentTokens).set({ revokedAt: now })
+    .where(and(eq(agentTokens.id, tokenId), eq(agentTokens.tenantId, tenantId), isNull(agentTokens.revokedAt)))
+    .returning({ id: agentTokens.id });
+  if (rows.length === 0) throw ApiError.notFound('Token');
+}

@@ -1,0 +1,60 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { sql } from 'drizzle-orm';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from './http/context';
+import { ApiError, onError, problem } from './http/errors';
+import { clock, database, jsonBody, requestId } from './http/middleware';
+import { authenticate } from './http/auth';
+import { idempotency } from './http/idempotency';
+import { setReplayTarget } from './http/replay';
+import { docsPage } from './http/docs';
+import { accountsRouter } from './accounts/routes';
+import { approvalsRouter } from './approvals/routes';
+import { utilsRouter } from './utils/routes';
+import { resourceRouters, publicPaths } from './routers';
+
+/** Paths under /v1/ that answer without a token (the public event catalogue). */
+const isPublic = (path: string) => publicPaths.some((p) => path === p || path === p.slice(0, -1));
+
+const authenticateV1: MiddlewareHandler<AppEnv> = (c, next) => (isPublic(c.req.path) ? next() : authenticate(c, next));
+
+export function buildApp() {
+  const app = new OpenAPIHono<AppEnv>();
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http', scheme: 'bearer',
+    description: 'Agent token (`gent_…`), session token (`gses_…`), or the admin token for /v1/admin/.',
+  });
+
+  app.use('*', requestId, clock);
+  app.get('/docs', (c) => c.html(docsPage()));
+  app.use('*', database, jsonBody);
+  app.use('/v1/*', authenticateV1, idempotency);
+
+  app.get('/health', async (c) => {
+    try {
+      await c.get('db').execute(sql`SELECT 1`);
+      return c.json({ status: 'ok', database: 'ok' });
+    } catch {
+      return c.json({ status: 'degraded', database: 'unreachable' }, 503);
+    }
+  });
+
+  for (const router of [accountsRouter, approvalsRouter, utilsRouter, ...resourceRouters]) app.route('/', router);
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Agent Inbox Records API',
+      version: '1.0.0',
+      description: 'Contacts, calendars, tasks, agenda and alerts of an AI agent\'s inbox. Every path also answers without its trailing slash. Errors are RFC 9457 problem+json.',
+    },
+    security: [{ bearer: [] }],
+  });
+
+  app.notFound((c) => problem(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`)));
+  app.onError(onError);
+  setReplayTarget((req, env, ctx) => app.fetch(req, env, ctx));
+  return app;
+}
+
+export const app = buildApp();

@@ -1,0 +1,63 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { sql } from 'drizzle-orm';
+import { newRouter } from '../http/router';
+import { requireScope, inboxFromRow } from '../http/auth';
+import type { Principal, Scope } from '../http/context';
+import { replayCall } from '../http/replay';
+import { errorResponses } from '../http/openapi';
+import { ApiError } from '../http/errors';
+import { Approval, ApprovalParams, InboxQuery } from './schemas';
+import { approvalView, decideApproval, getApproval, listApprovals, recordApprovalResult } from './service';
+
+export const approvalsRouter = newRouter();
+
+approvalsRouter.openapi(createRoute({
+  method: 'get', path: '/v1/approvals/', tags: ['Approvals'], summary: 'List held actions',
+  middleware: [requireScope('approvals:read')],
+  request: { query: InboxQuery },
+  responses: { 200: { description: 'Held actions, newest first (a bare array).', content: { 'application/json': { schema: z.array(Approval) } } }, ...errorResponses },
+}), async (c) => c.json(await listApprovals(c.get('db'), c.get('inbox'), c.get('now')), 200));
+
+approvalsRouter.openapi(createRoute({
+  method: 'get', path: '/v1/approvals/{approval_id}/', tags: ['Approvals'], summary: 'Get a held action',
+  middleware: [requireScope('approvals:read')],
+  request: { params: ApprovalParams, query: InboxQuery },
+  responses: { 200: { description: 'The held action.', content: { 'application/json': { schema: Approval } } }, ...errorResponses },
+}), async (c) => c.json(approvalView(await getApproval(c.get('db'), c.get('inbox'), c.req.valid('param').approval_id), c.get('now')), 200));
+
+approvalsRouter.openapi(createRoute({
+  method: 'post', path: '/v1/approvals/{approval_id}/approve/', tags: ['Approvals'], summary: 'Approve: execute the held call exactly as submitted',
+  middleware: [requireScope('approvals:write')],
+  request: { params: ApprovalParams, query: InboxQuery },
+  responses: { 204: { description: 'Executed.' }, ...errorResponses },
+}), async (c) => {
+  const db = c.get('db');
+  const p = c.get('principal');
+  const decidedBy = p.kind === 'agent' ? p.tokenId : p.kind === 'session' ? p.userId : 'admin';
+  const approval = await decideApproval(db, c.get('inbox'), c.req.valid('param').approval_id, 'approved', decidedBy, p.kind === 'agent' ? p.tokenId : null, c.get('now'));
+  // The call runs as the token that made it (even if since revoked: a person approved it).
+  const { rows } = await db.execute(sql`
+    SELECT t.id AS token_id, t.label, t.scopes, t.requires_approval, i.*
+    FROM agent_tokens t JOIN inboxes i ON i.id = t.inbox_id WHERE t.id = ${approval.tokenId}`);
+  const r = rows[0] as Record<string, unknown> | undefined;
+  if (!r) throw ApiError.notFound('The token that made this call');
+  const principal: Principal = {
+    kind: 'agent', tokenId: approval.tokenId, tenantId: r.tenant_id as string, inboxId: r.id as string,
+    label: r.label as string, scopes: r.scopes as Scope[], requiresApproval: [], inbox: inboxFromRow(r),
+  };
+  const res = await replayCall(c, principal, { method: approval.method, path: approval.path, body: approval.body });
+  await recordApprovalResult(db, approval.id, res.status);
+  return c.body(null, 204);
+});
+
+approvalsRouter.openapi(createRoute({
+  method: 'post', path: '/v1/approvals/{approval_id}/reject/', tags: ['Approvals'], summary: 'Reject: discard the held call',
+  middleware: [requireScope('approvals:write')],
+  request: { params: ApprovalParams, query: InboxQuery },
+  responses: { 204: { description: 'Discarded.' }, ...errorResponses },
+}), async (c) => {
+  const p = c.get('principal');
+  const decidedBy = p.kind === 'agent' ? p.tokenId : p.kind === 'session' ? p.userId : 'admin';
+  await decideApproval(c.get('db'), c.get('inbox'), c.req.valid('param').approval_id, 'rejected', decidedBy, p.kind === 'agent' ? p.tokenId : null, c.get('now'));
+  return c.body(null, 204);
+});

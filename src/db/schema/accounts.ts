@@ -1,0 +1,100 @@
+import { pgTable, text, timestamp, integer, index, uniqueIndex, boolean } from 'drizzle-orm/pg-core';
+
+export const tenants = pgTable('tenants', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  email: text('email').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex('users_email_key').on(t.email)]);
+
+export const inboxes = pgTable('inboxes', {
+  id: text('id').primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  /** Stored lower-cased: addresses are matched case-insensitively. */
+  address: text('address').notNull(),
+  displayName: text('display_name'),
+  defaultTimezone: text('default_timezone'),
+  missedReplyThresholdDays: integer('missed_reply_threshold_days'),
+  anniversaryAlertTime: text('anniversary_alert_time').notNull().default('09:00'),
+  leapDayPolicy: text('leap_day_policy').notNull().default('feb28'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex('inboxes_address_key').on(t.address), index('inboxes_tenant_idx').on(t.tenantId, t.id)]);
+
+export const sessions = pgTable('sessions', {
+  id: text('id').primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  accessHash: text('access_hash').notNull(),
+  refreshHash: text('refresh_hash').notNull(),
+  accessExpiresAt: timestamp('access_expires_at', { withTimezone: true }).notNull(),
+  refreshExpiresAt: timestamp('refresh_expires_at', { withTimezone: true }).notNull(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex('sessions_access_key').on(t.accessHash), uniqueIndex('sessions_refresh_key').on(t.refreshHash)]);
+
+export const agentTokens = pgTable('agent_tokens', {
+  id: text('id').primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  inboxId: text('inbox_id').notNull().references(() => inboxes.id, { onDelete: 'cascade' }),
+  label: text('label').notNull(),
+  tokenHash: text('token_hash').notNull(),
+  scopes: text('scopes').array().notNull(),
+  requiresApproval: text('requires_approval').array().notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+}, (t) => [uniqueIndex('agent_tokens_hash_key').on(t.tokenHash), index('agent_tokens_inbox_idx').on(t.inboxId, t.id)]);
+
+/** A call held for approval: stored exactly as submitted, replayed on approve. */
+export const approvals = pgTable('approvals', {
+  id: text('id').primaryKey(),
+  inboxId: text('inbox_id').notNull().references(() => inboxes.id, { onDelete: 'cascade' }),
+  tokenId: text('token_id').notNull(),
+  tokenLabel: text('token_label').notNull(),
+  actionType: text('action_type').notNull(),
+  summary: text('summary').notNull(),
+  method: text('method').notNull(),
+  path: text('path').notNull(),
+  body: text('body'),
+  contentType: text('content_type'),
+  status: text('status').notNull().default('pending'),
+  resultStatus: integer('result_status'),
+  queuedAt: timestamp('queued_at', { withTimezone: true }).notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  decidedAt: timestamp('decided_at', { withTimezone: true }),
+  decidedBy: text('decided_by'),
+}, (t) => [index('approvals_inbox_idx').on(t.inboxId, t.status, t.queuedAt)]);
+
+export const idempotencyKeys = pgTable('idempotency_keys', {
+  principalId: text('principal_id').notNull(),
+  key: text('key').notNull(),
+  requestHash: text('request_hash').notNull(),
+  /** Null while the first request is still running. */
+  statusCode: integer('status_code'),
+  responseBody: text('response_body'),
+  responseHeaders: text('response_headers'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [uniqueIndex('idempotency_keys_pk').on(t.principalId, t.key), index('idempotency_keys_created_idx').on(t.createdAt)]);
+
+export const rateLimits = pgTable('rate_limits', {
+  bucket: text('bucket').notNull(),
+  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+  count: integer('count').notNull(),
+}, (t) => [uniqueIndex('rate_limits_pk').on(t.bucket, t.windowStart)]);
+
+export const calendars = pgTable('calendars', {
+  id: text('id').primaryKey(),
+  inboxId: text('inbox_id').notNull().references(() => inboxes.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  color: text('color'),
+  isDefault: boolean('is_default').notNull().default(false),
+  /** `personal` (the default), `tasks` (holds tasks), or `user`. */
+  kind: text('kind').notNull().default('user'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('calendars_inbox_idx').on(t.inboxId, t.id)]);

@@ -1,0 +1,50 @@
+import { sql } from 'drizzle-orm';
+import { pgTable, text, timestamp, integer, index, jsonb, primaryKey } from 'drizzle-orm/pg-core';
+import { inboxes } from './accounts';
+import { tsvector } from './types';
+
+export type EmailEntry = { label: string | null; address: string };
+export type PhoneEntry = { label: string | null; number: string };
+
+export const contacts = pgTable('contacts', {
+  id: text('id').primaryKey(),
+  inboxId: text('inbox_id').notNull().references(() => inboxes.id, { onDelete: 'cascade' }),
+  fullName: text('full_name').notNull(),
+  emails: jsonb('emails').$type<EmailEntry[]>().notNull().default([]),
+  phones: jsonb('phones').$type<PhoneEntry[]>().notNull().default([]),
+  notes: text('notes'),
+  /** Lower-cased, accent-stripped name (written by the service), the source of `name_tsv`. */
+  searchName: text('search_name').notNull(),
+  nameTsv: tsvector('name_tsv').generatedAlwaysAs(sql`to_tsvector('simple', search_name)`),
+  /** Every email address, lower-cased, space-separated: trigram-indexed for substring search. */
+  searchEmails: text('search_emails').notNull().default(''),
+  /** Every phone's digits, space-separated: trigram-indexed for digit substring search. */
+  searchPhones: text('search_phones').notNull().default(''),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+}, (t) => [
+  index('contacts_inbox_name_idx').on(t.inboxId, t.fullName, t.id),
+  index('contacts_name_tsv_idx').using('gin', t.nameTsv),
+  index('contacts_emails_trgm_idx').using('gin', sql`${t.searchEmails} gin_trgm_ops`),
+  index('contacts_phones_trgm_idx').using('gin', sql`${t.searchPhones} gin_trgm_ops`),
+]);
+
+/**
+ * One row per anniversary, with month/day split out so the daily scan and the agenda read an
+ * index range instead of every contact.
+ */
+export const contactAnniversaries = pgTable('contact_anniversaries', {
+  inboxId: text('inbox_id').notNull().references(() => inboxes.id, { onDelete: 'cascade' }),
+  contactId: text('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+  position: integer('position').notNull(),
+  type: text('type').notNull(),
+  /** As sent: `YYYY-MM-DD` or `--MM-DD`. */
+  date: text('date').notNull(),
+  year: integer('year'),
+  month: integer('month').notNull(),
+  day: integer('day').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.contactId, t.position] }),
+  index('contact_anniversaries_month_day_idx').on(t.month, t.day),
+  index('contact_anniversaries_inbox_idx').on(t.inboxId, t.month, t.day),
+]);

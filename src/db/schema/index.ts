@@ -1,0 +1,6 @@
+export * from './accounts';
+export * from './contacts';
+export * from './labels';
+export * from './calendar';
+export * from './tasks';
+export * from './alerts';

@@ -1,0 +1,75 @@
+import type { MiddlewareHandler } from 'hono';
+import { sql } from 'drizzle-orm';
+import type { AppEnv, Principal } from './context';
+import { ApiError } from './errors';
+import { sha256Hex } from './crypto';
+
+const WINDOW_MS = 24 * 60 * 60 * 1000;
+const REPLAYED_HEADERS = ['content-type', 'etag', 'location'];
+
+function principalKey(p: Principal): string {
+  return p.kind === 'agent' ? p.tokenId : p.kind === 'session' ? `tenant:${p.tenantId}` : 'admin';
+}
+
+/**
+ * `Idempotency-Key` on POST: the first response (below 500, not 429) is stored and replayed for
+ * 24 hours to the same caller with the same body; the same key with another body is a 409.
+ * A placeholder row is claimed first, so two concurrent first tries cannot both execute.
+ */
+export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const key = c.req.header('idempotency-key');
+  if (c.req.method !== 'POST' || !key || c.get('replaying')) return next();
+  if (key.length > 255) throw ApiError.field('Idempotency-Key', 'at most 255 characters');
+  const db = c.get('db');
+  const now = c.get('now');
+  const principal = principalKey(c.get('principal'));
+  const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${JSON.stringify(c.get('body') ?? null)}`);
+  const expired = new Date(now.getTime() - WINDOW_MS).toISOString();
+
+  const claim = await db.execute(sql`
+    WITH gone AS (
+      DELETE FROM idempotency_keys WHERE principal_id = ${principal} AND key = ${key} AND created_at < ${expired}
+    )
+    INSERT INTO idempotency_keys (principal_id, key, request_hash, created_at)
+    VALUES (${principal}, ${key}, ${requestHash}, ${now.toISOString()})
+    ON CONFLICT (principal_id, key) DO NOTHING
+    RETURNING key`);
+
+  if (claim.rows.length === 0) {
+    const { rows } = await db.execute(sql`
+      SELECT request_hash, status_code, response_body, response_headers, created_at
+      FROM idempotency_keys WHERE principal_id = ${principal} AND key = ${key}`);
+    const prior = rows[0] as { request_hash: string; status_code: number | null; response_body: string | null; response_headers: string | null } | undefined;
+    if (!prior) throw new ApiError(409, 'conflict', 'A request with this Idempotency-Key is being processed; retry shortly.');
+    if (prior.request_hash !== requestHash) {
+      throw new ApiError(409, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
+    }
+    if (prior.status_code === null) {
+      throw new ApiError(409, 'conflict', 'A request with this Idempotency-Key is still being processed; retry shortly.');
+    }
+    const headers = new Headers(JSON.parse(prior.response_headers ?? '{}') as Record<string, string>);
+    headers.set('Idempotent-Replayed', 'true');
+    return new Response(prior.status_code === 204 ? null : prior.response_body, { status: prior.status_code, headers });
+  }
+
+  let stored = false;
+  try {
+    await next();
+    const res = c.res;
+    if (res.status < 500 && res.status !== 429) {
+      const body = await res.clone().text();
+      const headers: Record<string, string> = {};
+      for (const h of REPLAYED_HEADERS) {
+        const v = res.headers.get(h);
+        if (v) headers[h] = v;
+      }
+      await db.execute(sql`
+        UPDATE idempotency_keys SET status_code = ${res.status}, response_body = ${body}, response_headers = ${JSON.stringify(headers)}
+        WHERE principal_id = ${principal} AND key = ${key}`);
+      stored = true;
+    }
+  } finally {
+    // Nothing worth replaying (an error): free the key so a retry can run.
+    if (!stored) await db.execute(sql`DELETE FROM idempotency_keys WHERE principal_id = ${principal} AND key = ${key}`);
+  }
+};

@@ -1,0 +1,14 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from './http/context';
+import { contactsRouter } from './contacts/routes';
+import { labelsRouter } from './labels/routes';
+import { calendarRouter } from './calendar/routes';
+import { tasksRouter } from './tasks/routes';
+import { agendaRouter } from './agenda/routes';
+import { alertsRouter, alertsPublicPaths } from './alerts/routes';
+
+/** Resource routers mounted by app.ts, one per folder. */
+export const resourceRouters: OpenAPIHono<AppEnv>[] = [contactsRouter, labelsRouter, calendarRouter, tasksRouter, agendaRouter, alertsRouter];
+
+/** Paths under /v1/ that need no token. */
+export const publicPaths: string[] = [...alertsPublicPaths];

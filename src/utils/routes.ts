@@ -1,0 +1,65 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { newRouter } from '../http/router';
+import { requireScope } from '../http/auth';
+import { errorResponses } from '../http/openapi';
+import { ApiError } from '../http/errors';
+import { isValidTimeZone, toIsoZ } from '../time/zones';
+import { parseTime } from '../time/parse';
+import { parseDuration } from '../time/duration';
+
+export const utilsRouter = newRouter();
+
+const TimeResult = z.object({
+  input: z.string(),
+  instant: z.string().openapi({ example: '2024-06-01T14:00:00Z' }),
+  local: z.string().openapi({ example: '2024-06-01T10:00:00' }),
+  time_zone: z.string().openapi({ example: 'America/New_York' }),
+  offset: z.string().openapi({ example: '-04:00' }),
+  kind: z.enum(['iso', 'natural', 'relative', 'named_day']),
+  date_only: z.boolean(),
+  adjusted: z.enum(['dst_gap', 'dst_overlap']).nullable(),
+}).openapi('TimeResult');
+
+const DurationResult = z.object({
+  input: z.string(), iso: z.string().openapi({ example: 'PT1H30M' }), seconds: z.number().int().openapi({ example: 5400 }),
+  human: z.string().openapi({ example: '1 hour 30 minutes' }),
+}).openapi('DurationResult');
+
+utilsRouter.openapi(createRoute({
+  method: 'get', path: '/v1/utils/time/', tags: ['Utils'], summary: 'Parse a time expression (ISO, natural, relative, named day)',
+  description: 'A naive input is read in `time_zone`, else the inbox `default_timezone`, else UTC. A local time in a DST gap moves forward; an ambiguous one takes the earlier instant.',
+  middleware: [requireScope(null, { inboxOptional: true })],
+  request: {
+    query: z.object({
+      input: z.string().min(1).max(200).openapi({ example: 'next Monday 10am' }),
+      time_zone: z.string().optional().openapi({ example: 'America/New_York' }),
+      reference: z.string().optional().openapi({ description: 'Instant anchoring relative inputs (default now).', example: '2024-06-01T12:00:00Z' }),
+      inbox_id: z.string().optional(),
+    }),
+  },
+  responses: { 200: { description: 'The instant.', content: { 'application/json': { schema: TimeResult } } }, ...errorResponses },
+}), async (c) => {
+  const q = c.req.valid('query');
+  if (q.time_zone !== undefined && !isValidTimeZone(q.time_zone)) throw ApiError.field('time_zone', 'must be an IANA time zone name');
+  let reference = c.get('now');
+  if (q.reference !== undefined) {
+    const r = parseTime(q.reference, { timeZone: 'UTC', reference });
+    if (!r) throw ApiError.field('reference', 'must be an instant (ISO 8601)');
+    reference = r.instant;
+  }
+  const parsed = parseTime(q.input, { timeZone: q.time_zone ?? null, defaultTimeZone: c.var.inbox?.defaultTimezone ?? null, reference });
+  if (!parsed) throw ApiError.field('input', `could not understand "${q.input}" as a time`);
+  return c.json({ ...parsed, instant: toIsoZ(parsed.instant) }, 200);
+});
+
+utilsRouter.openapi(createRoute({
+  method: 'get', path: '/v1/utils/duration/', tags: ['Utils'], summary: 'Parse a duration (ISO 8601 or natural language)',
+  middleware: [requireScope(null, { inboxOptional: true })],
+  request: { query: z.object({ input: z.string().min(1).max(100).openapi({ example: '1 hour 30 minutes' }), inbox_id: z.string().optional() }) },
+  responses: { 200: { description: 'The normalised duration.', content: { 'application/json': { schema: DurationResult } } }, ...errorResponses },
+}), async (c) => {
+  const { input } = c.req.valid('query');
+  const d = parseDuration(input);
+  if (!d) throw ApiError.field('input', `"${input}" is not a positive duration`);
+  return c.json(d, 200);
+});
