@@ -3,7 +3,7 @@
 // Neon serverless driver inside workerd can reach it, and the migrations.
 import { createServer } from 'node:net';
 import { connect } from 'node:net';
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync, existsSync, rmSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -48,7 +48,10 @@ export async function startEmbeddedPostgres({ dataDir, port, persistent = true }
   await server.start();
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      if (!persistent) rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

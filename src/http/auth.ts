@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { AppEnv, Inbox, Principal, Scope } from './context';
 import { ApiError } from './errors';
 import { constantTimeEqual, sha256Hex } from './crypto';
-import { checkRateLimit } from './rate-limit';
+import { countedAs, enforceRateLimit } from './rate-limit';
 
 /** Principals of approved calls being replayed, keyed by the synthetic request. */
 export const replayPrincipals = new WeakMap<Request, Principal>();
@@ -37,8 +37,8 @@ const invalidToken = () =>
   new ApiError(401, 'unauthorized', 'The token is invalid, expired or revoked.', { headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
 
 /**
- * Who is calling. One round trip: the token (with its inbox) and the rate-limit counter are read
- * and bumped in the same statement.
+ * Who is calling. One round trip: the token (with its inbox) is read and its rate-limit counter
+ * bumped in the same statement.
  */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const replayed = replayPrincipals.get(c.req.raw);
@@ -61,13 +61,13 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
 
   const hash = await sha256Hex(token);
   if (token.startsWith('gent_')) {
-    const { rows } = await db.execute(sql`
+    const { rows } = await db.execute(countedAs(sql`
       SELECT t.id AS token_id, t.label, t.scopes, t.requires_approval, i.*
       FROM agent_tokens t JOIN inboxes i ON i.id = t.inbox_id
-      WHERE t.token_hash = ${hash} AND t.revoked_at IS NULL`);
+      WHERE t.token_hash = ${hash} AND t.revoked_at IS NULL`, 'token_id', now));
     const r = rows[0] as Row | undefined;
     if (!r) throw invalidToken();
-    await checkRateLimit(c, r.token_id as string);
+    enforceRateLimit(c, Number(r.rl_count));
     c.set('principal', {
       kind: 'agent',
       tokenId: r.token_id as string,
@@ -81,12 +81,12 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     return next();
   }
   if (token.startsWith('gses_')) {
-    const { rows } = await db.execute(sql`
+    const { rows } = await db.execute(countedAs(sql`
       SELECT id, tenant_id, user_id FROM sessions
-      WHERE access_hash = ${hash} AND revoked_at IS NULL AND access_expires_at > ${now.toISOString()}`);
+      WHERE access_hash = ${hash} AND revoked_at IS NULL AND access_expires_at > ${now.toISOString()}`, 'id', now));
     const r = rows[0] as Row | undefined;
     if (!r) throw invalidToken();
-    await checkRateLimit(c, r.id as string);
+    enforceRateLimit(c, Number(r.rl_count));
     c.set('principal', { kind: 'session', sessionId: r.id as string, tenantId: r.tenant_id as string, userId: r.user_id as string });
     return next();
   }
