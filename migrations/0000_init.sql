@@ -20,7 +20,7 @@ CREATE TABLE "approvals" (
 	"method" text NOT NULL,
 	"path" text NOT NULL,
 	"body" text,
-	"content_type" text,
+	"if_match" text,
 	"status" text DEFAULT 'pending' NOT NULL,
 	"result_status" integer,
 	"queued_at" timestamp with time zone NOT NULL,

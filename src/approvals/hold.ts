@@ -20,6 +20,7 @@ export async function holdForApproval(c: Context<AppEnv>): Promise<Response | nu
     method: c.req.method,
     path: url.pathname + url.search,
     body: body === undefined ? null : JSON.stringify(body),
+    ifMatch: c.req.header('if-match') ?? null,
     now: c.get('now'),
   });
   return c.json({ queued: true, approval_id: approval.approval_id }, 202);

@@ -45,7 +45,7 @@ approvalsRouter.openapi(createRoute({
     kind: 'agent', tokenId: approval.tokenId, tenantId: r.tenant_id as string, inboxId: r.id as string,
     label: r.label as string, scopes: r.scopes as Scope[], requiresApproval: [], inbox: inboxFromRow(r),
   };
-  const res = await replayCall(c, principal, { method: approval.method, path: approval.path, body: approval.body });
+  const res = await replayCall(c, principal, { method: approval.method, path: approval.path, body: approval.body, ifMatch: approval.ifMatch });
   await recordApprovalResult(db, approval.id, res.status);
   return c.body(null, 204);
 });

@@ -17,6 +17,7 @@ export interface HeldCall {
   method: string;
   path: string;
   body: string | null;
+  ifMatch: string | null;
   now: Date;
 }
 
@@ -51,6 +52,7 @@ export async function queueApproval(db: Db, inbox: Inbox, call: HeldCall): Promi
     method: call.method,
     path: call.path,
     body: call.body,
+    ifMatch: call.ifMatch,
     status: 'pending',
     queuedAt: call.now,
     expiresAt: new Date(call.now.getTime() + APPROVAL_TTL_MS),

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { sql } from 'drizzle-orm';
-import type { AppEnv, Inbox, Principal, Scope } from './context';
+import { ALL_SCOPES, type AppEnv, type Inbox, type Principal, type Scope } from './context';
 import { ApiError } from './errors';
 import { constantTimeEqual, sha256Hex } from './crypto';
 import { countedAs, enforceRateLimit } from './rate-limit';
@@ -93,10 +93,13 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   throw invalidToken();
 };
 
+const READ_SCOPES = ALL_SCOPES.filter((s) => s.endsWith(':read'));
+
 function hasScope(granted: Scope[], required: Scope): boolean {
   if (granted.includes(required)) return true;
   // The composite `read` grants every `*:read`; and holding every `*:read` is as good as `read`.
   if (required.endsWith(':read') && granted.includes('read')) return true;
+  if (required === 'read' && READ_SCOPES.every((s) => granted.includes(s))) return true;
   return false;
 }
 

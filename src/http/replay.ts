@@ -12,15 +12,18 @@ export function setReplayTarget(fn: Dispatch): void {
 
 /** Runs a stored call through the whole app again, as `principal`, without the approval hold. */
 export async function replayCall(
-  c: Context<AppEnv>, principal: Principal, call: { method: string; path: string; body: string | null },
+  c: Context<AppEnv>, principal: Principal, call: { method: string; path: string; body: string | null; ifMatch: string | null },
 ): Promise<Response> {
   if (!dispatch) throw new Error('replay target not registered');
   const url = new URL(call.path, c.req.url);
-  const req = new Request(url, {
-    method: call.method,
-    body: call.body,
-    headers: call.body === null ? {} : { 'content-type': 'application/json' },
-  });
+  const headers: Record<string, string> = {};
+  if (call.body !== null) headers['content-type'] = 'application/json';
+  // The If-Match the caller sent still guards the change: a resource edited while the call
+  // waited for approval is not overwritten (the replay answers 412).
+  if (call.ifMatch) headers['if-match'] = call.ifMatch;
+  const clockHeader = c.env.ALLOW_TEST_CLOCK === 'true' ? c.req.header('x-test-now') : undefined;
+  if (clockHeader) headers['x-test-now'] = clockHeader;
+  const req = new Request(url, { method: call.method, body: call.body, headers });
   replayPrincipals.set(req, principal);
   return dispatch(req, c.env, c.executionCtx as unknown as ExecutionContext);
 }

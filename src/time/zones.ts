@@ -150,9 +150,10 @@ export function offsetMsAt(instantMs: number, tz: string): number {
 export function wallMsToInstantMs(wallMs: number, tz: string): { ms: number; adjusted: DstAdjustment } {
   if (tz === 'UTC') return { ms: wallMs, adjusted: null };
   // No zone changes offset twice within two days, so the offsets a day either side cover every
-  // reading of this wall time.
+  // reading of this wall time, and when they agree there was no change at all.
   const before = offsetMsAt(wallMs - DAY_MS, tz);
   const after = offsetMsAt(wallMs + DAY_MS, tz);
+  if (before === after) return { ms: wallMs - before, adjusted: null };
   const valid = new Set<number>();
   for (const off of new Set([before, after, offsetMsAt(wallMs, tz)])) {
     const t = wallMs - off;
@@ -161,6 +162,24 @@ export function wallMsToInstantMs(wallMs: number, tz: string): { ms: number; adj
   if (valid.size === 0) return { ms: wallMs - before, adjusted: 'dst_gap' };
   const sorted = [...valid].sort((a, b) => a - b);
   return { ms: sorted[0]!, adjusted: sorted.length > 1 ? 'dst_overlap' : null };
+}
+
+/**
+ * Ascending wall ms → instant ms, as wallMsToInstantMs but with two zone look-ups per few days
+ * of walls instead of two per wall: where the offsets a day either side of a short run agree,
+ * no transition falls inside it.
+ */
+export function wallMsListToInstantMs(walls: number[], tz: string): number[] {
+  const out: number[] = new Array<number>(walls.length);
+  for (let i = 0; i < walls.length; ) {
+    let j = i;
+    while (j + 1 < walls.length && walls[j + 1]! - walls[i]! <= 3 * DAY_MS) j++;
+    const before = offsetMsAt(walls[i]! - DAY_MS, tz);
+    const uniform = before === offsetMsAt(walls[j]! + DAY_MS, tz);
+    for (let k = i; k <= j; k++) out[k] = uniform ? walls[k]! - before : wallMsToInstantMs(walls[k]!, tz).ms;
+    i = j + 1;
+  }
+  return out;
 }
 
 export function wallToInstant(local: string, tz: string): { instant: Date; adjusted: DstAdjustment } {

@@ -62,7 +62,8 @@ export const approvals = pgTable('approvals', {
   method: text('method').notNull(),
   path: text('path').notNull(),
   body: text('body'),
-  contentType: text('content_type'),
+  /** Conditional headers of the held call (If-Match), replayed with it. */
+  ifMatch: text('if_match'),
   status: text('status').notNull().default('pending'),
   resultStatus: integer('result_status'),
   queuedAt: timestamp('queued_at', { withTimezone: true }).notNull(),

@@ -1,0 +1,276 @@
+// `npm run bench:agenda`: GET /v1/agenda/ against a large inbox, through `wrangler dev`.
+//
+// Seeds one inbox with 10,000 contacts (each with a birthday), 10,000 events (5% recurring) and
+// 5,000 tasks by bulk SQL, then reports p50/p95 latency of `?days=7` and `?days=30`, and counts
+// the SQL statements one agenda call runs. Counting is done by the server itself:
+// pg_stat_statements (preloaded on the embedded PostgreSQL, which is restarted once for it) is
+// reset, one agenda call is made, and every statement executed in the bench database is listed
+// with its call count. Table/index scan counters (pg_stat_user_tables / _indexes) are compared
+// around one call as well, to show which indexes the agenda read and that no table was scanned
+// sequentially. Everything it starts is stopped at the end; its data directory is removed.
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { resolve, dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { createScratchDatabase, freePort, migrate, startEmbeddedPostgres, startWsProxy } from '../lib/stack.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const CONTACTS = 10_000;
+const EVENTS = 10_000;
+const RECURRING_SHARE = 0.05;
+const TASKS = 5_000;
+const RUNS = { 7: 200, 30: 100 };
+const WARMUP = 10;
+const ADMIN_TOKEN = 'bench-admin-token';
+const DEADLINE_MS = 10 * 60_000;
+
+const log = (...a) => console.log('[bench:agenda]', ...a);
+const stops = [];
+let watchdog;
+
+async function shutdown(code) {
+  clearTimeout(watchdog);
+  for (const stop of stops.reverse()) await stop().catch((e) => console.error('stop:', e.message));
+  process.exit(code);
+}
+process.on('SIGINT', () => shutdown(130));
+
+// ---------------------------------------------------------------------------------------------
+// Stack: embedded PostgreSQL with pg_stat_statements, migrations, WebSocket proxy, wrangler dev.
+
+async function startDatabase() {
+  if (process.env.DATABASE_URL) {
+    // An external server: statement counts need pg_stat_statements already preloaded there.
+    const scratch = await createScratchDatabase(process.env.DATABASE_URL, `bench_agenda_${process.pid}`);
+    stops.push(scratch.drop);
+    return scratch.url;
+  }
+  const dataDir = `.data/bench-agenda-pg-${process.pid}`;
+  const port = await freePort();
+  let server = await startEmbeddedPostgres({ dataDir, port, persistent: true });
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
+  await admin.query(`ALTER SYSTEM SET pg_stat_statements.track = 'top'`);
+  await admin.end();
+  await server.stop();
+  server = await startEmbeddedPostgres({ dataDir, port, persistent: true }); // restart: preload takes effect
+  stops.push(async () => { await server.stop(); rmSync(resolve(root, dataDir), { recursive: true, force: true }); });
+  const scratch = await createScratchDatabase(server.url, 'bench_agenda');
+  return scratch.url;
+}
+
+async function startWorker(databaseUrl, proxyUrl) {
+  const port = await freePort();
+  const child = spawn('wrangler', [
+    'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort()),
+    '--log-level', 'warn', '--show-interactive-dev-session=false',
+    '--var', `DATABASE_URL:${databaseUrl}`, '--var', `PG_WS_PROXY:${proxyUrl}`, '--var', `ADMIN_TOKEN:${ADMIN_TOKEN}`,
+    '--var', 'RATE_LIMIT_PER_MINUTE:1000000',
+  ], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' }, detached: true });
+  stops.push(async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 240; i++) {
+    try {
+      if ((await fetch(`${base}/health`)).ok) return base;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('wrangler dev did not become ready in 2 minutes');
+}
+
+async function api(base, method, path, { token, body } = {}) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seed: one tenant through the API, then bulk SQL (INSERT … SELECT generate_series).
+
+export async function seed(db, inboxId, personal, tasksCalendar) {
+  const t0 = Date.now();
+  await db.query(`UPDATE inboxes SET default_timezone = 'Europe/Berlin' WHERE id = $1`, [inboxId]);
+  const work = 'cal_bench_work';
+  await db.query(`INSERT INTO calendars (id, inbox_id, name, kind, created_at) VALUES ($1, $2, 'Work', 'user', now())`, [work, inboxId]);
+
+  // Contacts, each with a birthday spread over every day of the year (and some Feb 29s).
+  await db.query(`
+    INSERT INTO contacts (id, inbox_id, full_name, search_name, created_at, updated_at)
+    SELECT 'ctc_bench_' || lpad(i::text, 6, '0'), $1, 'Person ' || i, 'person ' || i, now(), now()
+    FROM generate_series(1, $2::int) i`, [inboxId, CONTACTS]);
+  await db.query(`
+    INSERT INTO contact_anniversaries (inbox_id, contact_id, position, type, date, year, month, day)
+    SELECT $1, 'ctc_bench_' || lpad(i::text, 6, '0'), 0, 'birthday', to_char(b, 'YYYY-MM-DD'),
+           extract(year FROM b)::int, extract(month FROM b)::int, extract(day FROM b)::int
+    FROM generate_series(1, $2::int) i, LATERAL (SELECT date '1950-01-01' + (i * 7919) % 25000 AS b) d`, [inboxId, CONTACTS]);
+
+  // Single events from a year ago to a year ahead, 15–120 minutes, in three calendars' worth of
+  // zones; the Tasks calendar and cancelled ones are there to be left out.
+  const recurring = Math.round(EVENTS * RECURRING_SHARE);
+  await db.query(`
+    INSERT INTO events (id, inbox_id, calendar_id, title, status, location, time_zone, start_local, start_at, duration,
+                        duration_seconds, recurrence_rules, is_recurring, series_end_at, next_occurrence_at, armed_at, created_at, updated_at)
+    SELECT 'evt_bench_' || lpad(i::text, 6, '0'), $1,
+           CASE WHEN i % 50 = 0 THEN $4 WHEN i % 3 = 0 THEN $3 ELSE $2 END,
+           'Meeting ' || i, CASE WHEN i % 40 = 0 THEN 'cancelled' ELSE 'confirmed' END,
+           CASE WHEN i % 2 = 0 THEN 'Room ' || (i % 20) END,
+           z, to_char(s AT TIME ZONE z, 'YYYY-MM-DD"T"HH24:MI:SS'), s, 'PT' || m || 'M', m * 60, '{}', false,
+           s + m * interval '1 minute', s, now(), now(), now()
+    FROM generate_series(1, $5::int) i,
+         LATERAL (SELECT (ARRAY['Europe/Berlin', 'America/New_York', 'UTC'])[1 + i % 3] AS z,
+                         15 * (1 + i % 8) AS m,
+                         date_trunc('hour', now()) - interval '365 days' + ((i * 7793) % (730 * 24 * 4)) * interval '15 minutes' AS s) x`,
+  [inboxId, personal, work, tasksCalendar, EVENTS - recurring]);
+
+  // Series starting within the last year, expanded in their own zone: weekly and monthly
+  // endless, daily until 60 days on, and Mon/Wed/Fri for 30 times.
+  await db.query(`
+    INSERT INTO events (id, inbox_id, calendar_id, title, status, time_zone, start_local, start_at, duration,
+                        duration_seconds, recurrence_rules, is_recurring, series_end_at, next_occurrence_at, armed_at, created_at, updated_at)
+    SELECT 'evt_bench_r' || lpad(i::text, 5, '0'), $1, CASE WHEN i % 2 = 0 THEN $3 ELSE $2 END, 'Series ' || i, 'confirmed',
+           z, to_char(s AT TIME ZONE z, 'YYYY-MM-DD"T"HH24:MI:SS'), s, 'PT30M', 1800,
+           CASE i % 4
+             WHEN 0 THEN ARRAY['RRULE:FREQ=WEEKLY']
+             WHEN 1 THEN ARRAY['RRULE:FREQ=DAILY;UNTIL=' || to_char(s + interval '60 days', 'YYYYMMDD')]
+             WHEN 2 THEN ARRAY['RRULE:FREQ=MONTHLY']
+             ELSE ARRAY['RRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR;COUNT=30'] END,
+           true,
+           -- An upper bound where the series ends (null: endless); the expansion is exact.
+           CASE i % 4 WHEN 1 THEN s + interval '62 days' WHEN 3 THEN s + interval '12 weeks' END,
+           NULL, now(), now(), now()
+    FROM generate_series(1, $4::int) i,
+         LATERAL (SELECT (ARRAY['Europe/Berlin', 'America/New_York', 'UTC'])[1 + i % 3] AS z,
+                         date_trunc('hour', now()) - ((i * 389) % 8760) * interval '1 hour' AS s) x`,
+  [inboxId, personal, work, recurring]);
+
+  // Tasks: due from two months ago to four months ahead, a fifth undated, 30% completed.
+  await db.query(`
+    INSERT INTO tasks (uid, inbox_id, calendar_id, summary, status, due_date, categories, created_at, updated_at, completed_at)
+    SELECT 'tsk_bench_' || lpad(i::text, 6, '0'), $1, $2, 'Task ' || i,
+           CASE WHEN i % 10 < 3 THEN 'COMPLETED' ELSE 'NEEDS-ACTION' END,
+           CASE WHEN i % 5 = 0 THEN NULL ELSE current_date - 60 + (i * 31) % 180 END,
+           ARRAY['bench'], now() - i * interval '1 minute', now(), CASE WHEN i % 10 < 3 THEN now() END
+    FROM generate_series(1, $3::int) i`, [inboxId, tasksCalendar, TASKS]);
+
+  // A few actions held for approval.
+  await db.query(`
+    INSERT INTO approvals (id, inbox_id, token_id, token_label, action_type, summary, method, path, status, queued_at, expires_at)
+    SELECT 'apr_bench_' || i, $1, 'tok_bench', 'bench-agent', 'task:write', 'bench-agent asks to POST /v1/tasks/', 'POST', '/v1/tasks/',
+           'pending', now() - i * interval '1 hour', now() - i * interval '1 hour' + interval '24 hours'
+    FROM generate_series(1, 10) i`, [inboxId]);
+
+  await db.query('ANALYZE');
+  log(`seeded ${CONTACTS} contacts (+ birthdays), ${EVENTS} events (${recurring} recurring), ${TASKS} tasks in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measure.
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+async function timeAgenda(base, token, days, runs) {
+  for (let i = 0; i < WARMUP; i++) await api(base, 'GET', `/v1/agenda/?days=${days}`, { token });
+  const ms = [];
+  let last;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    last = await api(base, 'GET', `/v1/agenda/?days=${days}`, { token });
+    ms.push(performance.now() - t);
+  }
+  ms.sort((a, b) => a - b);
+  const byType = {};
+  for (const item of last.items) byType[item.type] = (byType[item.type] ?? 0) + 1;
+  return { days, runs, p50: percentile(ms, 50), p95: percentile(ms, 95), max: ms[ms.length - 1], count: last.count, byType };
+}
+
+async function statementsOfOneCall(db, base, token) {
+  const dbName = (await db.query('SELECT current_database() AS d')).rows[0].d;
+  await db.query('SELECT pg_stat_statements_reset()');
+  await api(base, 'GET', '/v1/agenda/?days=7', { token });
+  const { rows } = await db.query(`
+    SELECT s.calls::int AS calls, left(regexp_replace(s.query, '\\s+', ' ', 'g'), 110) AS query
+    FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+    WHERE d.datname = $1 AND s.query NOT ILIKE '%pg_stat_statements%'
+    ORDER BY s.calls DESC, s.query`, [dbName]);
+  return rows;
+}
+
+async function scansOfOneCall(db, base, token) {
+  const snapshot = async () => {
+    await db.query('SELECT pg_stat_clear_snapshot()');
+    const t = await db.query(`SELECT relname, seq_scan, coalesce(idx_scan, 0) AS idx_scan FROM pg_stat_user_tables`);
+    const i = await db.query(`SELECT indexrelname, idx_scan, idx_tup_read FROM pg_stat_user_indexes`);
+    return { tables: Object.fromEntries(t.rows.map((r) => [r.relname, r])), indexes: Object.fromEntries(i.rows.map((r) => [r.indexrelname, r])) };
+  };
+  const settle = () => new Promise((r) => setTimeout(r, 1500)); // cumulative stats flush about once a second
+  await settle();
+  const before = await snapshot();
+  await api(base, 'GET', '/v1/agenda/?days=30', { token });
+  await settle();
+  const after = await snapshot();
+  const seq = Object.keys(after.tables).filter((k) => Number(after.tables[k].seq_scan) > Number(before.tables[k]?.seq_scan ?? 0));
+  const idx = Object.keys(after.indexes)
+    .map((k) => ({ index: k, scans: after.indexes[k].idx_scan - (before.indexes[k]?.idx_scan ?? 0), rows: after.indexes[k].idx_tup_read - (before.indexes[k]?.idx_tup_read ?? 0) }))
+    .filter((x) => x.scans > 0);
+  return { seq, idx };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  watchdog = setTimeout(() => { console.error('[bench:agenda] took longer than 10 minutes; giving up'); shutdown(1); }, DEADLINE_MS);
+  const started = Date.now();
+  const databaseUrl = await startDatabase();
+  await migrate(databaseUrl);
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  stops.push(() => db.end());
+  await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements').catch((e) => log(`no pg_stat_statements: ${e.message}`));
+  const proxy = await startWsProxy({ target: databaseUrl, port: await freePort() });
+  stops.push(proxy.stop);
+  const base = await startWorker(databaseUrl, proxy.url);
+  log(`stack up in ${((Date.now() - started) / 1000).toFixed(1)} s (${base})`);
+
+  const email = `bench-${Date.now()}@bench.test`;
+  const tenant = await api(base, 'POST', '/v1/admin/tenants/', {
+    token: ADMIN_TOKEN, body: { name: 'Bench', owner_email: email, owner_password: 'bench password 123', inbox_address: `agent-${Date.now()}@bench.test` },
+  });
+  const { access_token: session } = await api(base, 'POST', '/auth/login/', { body: { email, password: 'bench password 123' } });
+  const { token } = await api(base, 'POST', '/v1/tokens/', { token: session, body: { inbox_id: tenant.inbox_id, label: 'bench', scopes: ['read'], requires_approval: [] } });
+  const cals = (await db.query('SELECT id, kind FROM calendars WHERE inbox_id = $1', [tenant.inbox_id])).rows;
+  await seed(db, tenant.inbox_id, cals.find((c) => c.kind === 'personal').id, cals.find((c) => c.kind === 'tasks').id);
+
+  const results = [await timeAgenda(base, token, 7, RUNS[7]), await timeAgenda(base, token, 30, RUNS[30])];
+  console.log('\nGET /v1/agenda/ through wrangler dev (agent token, sequential requests, after warm-up)');
+  for (const r of results) {
+    console.log(`  days=${String(r.days).padEnd(2)}  runs=${r.runs}  p50=${r.p50.toFixed(1)} ms  p95=${r.p95.toFixed(1)} ms  max=${r.max.toFixed(1)} ms  items=${r.count} ${JSON.stringify(r.byType)}`);
+  }
+
+  const statements = await statementsOfOneCall(db, base, token).catch((e) => { log(`statement count unavailable: ${e.message}`); return null; });
+  if (statements) {
+    const total = statements.reduce((n, s) => n + s.calls, 0);
+    console.log(`\nSQL statements executed by one GET /v1/agenda/?days=7 (pg_stat_statements): ${total}`);
+    for (const s of statements) console.log(`  ${s.calls} × ${s.query}`);
+  }
+  const scans = await scansOfOneCall(db, base, token);
+  console.log(`\nOne GET /v1/agenda/?days=30: sequential scans on ${scans.seq.length ? scans.seq.join(', ') : 'no table'}; index scans:`);
+  for (const x of scans.idx) console.log(`  ${x.index.padEnd(36)} scans=${x.scans} rows read=${x.rows}`);
+  console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+// Run as a script (importing it only borrows `seed`, e.g. to EXPLAIN the agenda statement).
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().then(() => shutdown(0), (e) => { console.error('[bench:agenda] failed:', e); return shutdown(1); });
+}

@@ -1,0 +1,5 @@
+export * from './zones';
+export * from './parse';
+export * from './duration';
+export * from './recurrence';
+export * from './anniversaries';
