@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './http/context';
 import { ApiError, onError, problem } from './http/errors';
-import { clock, database, jsonBody, requestId } from './http/middleware';
+import { clock, database, jsonBody, noNulCharacters, requestId } from './http/middleware';
 import { authenticate } from './http/auth';
 import { idempotency } from './http/idempotency';
 import { setReplayTarget } from './http/replay';
@@ -25,7 +25,7 @@ export function buildApp() {
     description: 'Agent token (`gent_…`), session token (`gses_…`), or the admin token for /v1/admin/.',
   });
 
-  app.use('*', requestId, clock);
+  app.use('*', requestId, noNulCharacters, clock);
   app.get('/docs', (c) => c.html(docsPage()));
   app.use('*', database, jsonBody);
   app.use('/v1/*', authenticateV1, idempotency);

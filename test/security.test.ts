@@ -114,6 +114,14 @@ describe('HTTP conventions', () => {
     expect((await call('GET', '/v1/inboxes/', { token: t.session })).body.total).toBe(1);
   });
 
+  it('NUL characters in the URL or body → 400, never a database error', async () => {
+    const q = await call('GET', `/v1/approvals/?inbox_id=a%00b`, { token: t.session });
+    expect(q.status).toBe(400);
+    expect(q.body.code).toBe('validation_failed');
+    const b = await call('POST', '/v1/inboxes/', { token: t.session, rawBody: '{"address":"a\\u0000b@x.test"}', headers: { 'content-type': 'application/json' } });
+    expect(b.status).toBe(400);
+  });
+
   it('unknown route → 404 problem', async () => {
     const r = await call('GET', '/v1/nothing-here/', { token: t.session });
     expect(r.status).toBe(404);

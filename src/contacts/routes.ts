@@ -1,3 +1,85 @@
+import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from '../http/router';
+import { requireScope } from '../http/auth';
+import { errorResponses, IdempotencyHeader, queuedResponse } from '../http/openapi';
+import { pageEnvelope, pageOf, pageSchema } from '../http/pagination';
+import { checkIfMatch, withEtag } from '../http/etag';
+import * as S from './schemas';
+import * as svc from './service';
 
 export const contactsRouter = newRouter();
+
+const TAGS = ['Contacts'];
+const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const body = <T extends z.ZodTypeAny>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
+const IfMatchHeader = z.object({
+  'if-match': z.string().optional().openapi({ description: 'An ETag from a previous response; 412 when the contact changed since.' }),
+});
+const etagHeader = { ETag: { description: 'Strong ETag of the representation; send it back as If-Match.', schema: { type: 'string' as const } } };
+
+contactsRouter.openapi(createRoute({
+  method: 'get', path: '/v1/contacts/', tags: TAGS, summary: 'List or search contacts',
+  description: 'Ordered by `full_name`, then `id`. `q` matches (name word prefix) OR (email substring) OR (phone digits, when q looks like a phone number with 3+ digits).',
+  middleware: [requireScope('contacts:read')],
+  request: { query: S.ContactListQuery },
+  responses: { 200: json(pageSchema(S.Contact), 'A page of contacts.'), ...errorResponses },
+}), async (c) => {
+  const query = c.req.valid('query');
+  const page = pageOf(query);
+  const { results, total } = await svc.listContacts(c.get('db'), c.get('inbox'), { q: query.q, page });
+  return c.json(pageEnvelope(results, total, page), 200);
+});
+
+contactsRouter.openapi(createRoute({
+  method: 'post', path: '/v1/contacts/', tags: TAGS, summary: 'Create a contact',
+  middleware: [requireScope('contacts:write')],
+  request: { headers: IdempotencyHeader, ...body(S.CreateContact) },
+  responses: {
+    201: { ...json(S.ContactDetail, 'Created.'), headers: etagHeader },
+    ...queuedResponse, ...errorResponses,
+  },
+}), async (c) => {
+  const created = await svc.createContact(c.get('db'), c.get('inbox'), c.req.valid('json'), c.get('now'));
+  c.header('Location', `/v1/contacts/${created.id}/`);
+  return c.json(await withEtag(c, created), 201);
+});
+
+contactsRouter.openapi(createRoute({
+  method: 'get', path: '/v1/contacts/{id}/', tags: TAGS, summary: 'Get a contact',
+  middleware: [requireScope('contacts:read')],
+  request: { params: S.ContactParams, query: S.InboxQuery },
+  responses: { 200: { ...json(S.ContactDetail, 'The contact.'), headers: etagHeader }, ...errorResponses },
+}), async (c) => {
+  const found = await svc.getContact(c.get('db'), c.get('inbox'), c.req.valid('param').id);
+  return c.json(await withEtag(c, found), 200);
+});
+
+contactsRouter.openapi(createRoute({
+  method: 'patch', path: '/v1/contacts/{id}/', tags: TAGS, summary: 'Change a contact',
+  description: 'Every field optional; `emails`, `phones` and `anniversaries` replace the stored arrays; `notes: null` clears. Honours If-Match.',
+  middleware: [requireScope('contacts:write')],
+  request: { params: S.ContactParams, headers: IfMatchHeader, ...body(S.PatchContact) },
+  responses: {
+    200: { ...json(S.ContactDetail, 'The contact after the change.'), headers: etagHeader },
+    ...queuedResponse, ...errorResponses,
+  },
+}), async (c) => {
+  const updated = await svc.updateContact(
+    c.get('db'), c.get('inbox'), c.req.valid('param').id, c.req.valid('json'), c.get('now'),
+    (current) => checkIfMatch(c, current),
+  );
+  return c.json(await withEtag(c, updated), 200);
+});
+
+contactsRouter.openapi(createRoute({
+  method: 'delete', path: '/v1/contacts/{id}/', tags: TAGS, summary: 'Delete a contact',
+  description: 'Also removes its anniversaries and label associations. Honours If-Match.',
+  middleware: [requireScope('contacts:delete')],
+  request: { params: S.ContactParams, query: S.InboxQuery, headers: IfMatchHeader },
+  responses: { 204: { description: 'Deleted.' }, ...queuedResponse, ...errorResponses },
+}), async (c) => {
+  const ifMatch = c.req.header('if-match');
+  await svc.deleteContact(c.get('db'), c.get('inbox'), c.req.valid('param').id,
+    ifMatch ? (current) => checkIfMatch(c, current) : undefined);
+  return c.body(null, 204);
+});

@@ -6,6 +6,14 @@ import { openDb } from '../db/client';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * Postgres text cannot hold NUL; refuse it at the door (URL and body) so no query ever sees it.
+ */
+export const noNulCharacters: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (/%00/i.test(c.req.url)) throw ApiError.badRequest('NUL characters are not allowed in the URL.');
+  await next();
+};
+
 export const requestId: MiddlewareHandler<AppEnv> = async (c, next) => {
   const given = c.req.header('x-request-id');
   const id = given && /^[\x21-\x7e]{1,200}$/.test(given) ? given : newId('req');
@@ -73,6 +81,7 @@ export const jsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   } catch {
     throw ApiError.badRequest('The body is not valid UTF-8.');
   }
+  if (text.includes('\\u0000') || text.includes('\u0000')) throw ApiError.badRequest('NUL characters are not allowed in the body.');
   try {
     c.set('body', JSON.parse(text));
   } catch {

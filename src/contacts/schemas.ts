@@ -1,0 +1,109 @@
+import { z } from '@hono/zod-openapi';
+import { PageQuery } from '../http/pagination';
+import { parseAnniversaryDate } from '../time/anniversaries';
+
+export const MAX_EMAILS = 20;
+export const MAX_PHONES = 20;
+export const MAX_ANNIVERSARIES = 20;
+
+// Postgres text cannot hold U+0000: refuse it up front (a 400, or a 404 in a path) instead of a 500.
+const NO_NUL = /^[^\u0000]*$/;
+const noNul = 'must not contain NUL characters';
+
+const label = z.string().trim().max(100).regex(NO_NUL, noNul).nullish()
+  .openapi({ description: 'Free-form (`work`, `home`…); optional, null when absent.', example: 'work' });
+
+// RFC 5321 shape without its exotica (quoted local parts, IP literals): a dot-atom local part
+// (`%`, `+`, `'`… allowed; no leading, trailing or double dots) and a dotted domain with a
+// 2+ letter TLD. Unicode letters are accepted on both sides (internationalised addresses).
+const ATOM = "[\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]+";
+const LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?';
+const EMAIL_RE = new RegExp(`^${ATOM}(?:\\.${ATOM})*@(?:${LABEL}\\.)+(?:\\p{L}{2,63}|xn--[a-z0-9-]{1,59})$`, 'iu');
+
+export const EmailIn = z.object({
+  label,
+  address: z.string().trim().max(254).regex(EMAIL_RE, 'must be an email address').openapi({ example: 'alice@example.com' }),
+});
+
+export const PhoneIn = z.object({
+  label,
+  number: z.string().trim().min(1).max(50).regex(/\d/, 'must contain digits').regex(NO_NUL, noNul).openapi({ example: '+1 555 1234' }),
+});
+
+export const AnniversaryIn = z.object({
+  // Free-form but tame: it becomes part of an alert event type (`contact.birthday`).
+  type: z.string().trim().toLowerCase()
+    .regex(/^[a-z0-9_-]{1,40}$/, 'must be 1–40 characters of a-z, 0-9, _ and - (e.g. birthday)')
+    .openapi({ example: 'birthday', description: 'Lower-cased on the way in: `Birthday` is stored as `birthday`.' }),
+  date: z.string()
+    .refine((s) => parseAnniversaryDate(s) !== null, 'must be YYYY-MM-DD (a real date) or --MM-DD (year unknown)')
+    .openapi({ example: '1990-07-14', description: '`YYYY-MM-DD` (a real date) or `--MM-DD` when the year is unknown (`--02-29` allowed).' }),
+});
+
+const fullName = z.string().trim().min(1, 'must be 1–200 characters').max(200, 'must be 1–200 characters').regex(NO_NUL, noNul)
+  .openapi({ example: 'Alice Smith' });
+const notes = z.string().max(10_000, 'at most 10,000 characters').regex(NO_NUL, noNul).nullable();
+const emails = z.array(EmailIn).max(MAX_EMAILS, `at most ${MAX_EMAILS} emails`);
+const phones = z.array(PhoneIn).max(MAX_PHONES, `at most ${MAX_PHONES} phones`);
+const anniversaries = z.array(AnniversaryIn).max(MAX_ANNIVERSARIES, `at most ${MAX_ANNIVERSARIES} anniversaries`);
+const inboxId = z.string().optional().openapi({ description: 'Session tokens: the inbox (id or address).' });
+
+export const CreateContact = z.object({
+  inbox_id: inboxId,
+  full_name: fullName,
+  emails: emails.default([]),
+  phones: phones.default([]),
+  notes: notes.optional(),
+  anniversaries: anniversaries.default([]),
+}).openapi('CreateContact', {
+  example: {
+    full_name: 'Alice Smith',
+    emails: [{ label: 'work', address: 'alice@example.com' }],
+    phones: [{ label: 'mobile', number: '+1 555 1234' }],
+    notes: 'Met at the conference.',
+    anniversaries: [{ type: 'birthday', date: '1990-07-14' }, { type: 'nameday', date: '--12-06' }],
+  },
+});
+export type CreateContactInput = z.infer<typeof CreateContact>;
+
+export const PatchContact = z.object({
+  inbox_id: inboxId,
+  full_name: fullName.optional(),
+  emails: emails.optional(),
+  phones: phones.optional(),
+  notes: notes.optional().openapi({ description: '`null` clears the notes.' }),
+  anniversaries: anniversaries.optional(),
+}).openapi('PatchContact', {
+  description: 'Every field optional; arrays replace the stored ones; `notes: null` clears.',
+  example: { phones: [{ label: 'home', number: '(555) 12-34' }], notes: null },
+});
+export type PatchContactInput = z.infer<typeof PatchContact>;
+
+export const Contact = z.object({
+  id: z.string().openapi({ example: 'ctc_01j2x4…' }),
+  full_name: z.string(),
+  emails: z.array(z.object({ label: z.string().nullable(), address: z.string() })),
+  phones: z.array(z.object({ label: z.string().nullable(), number: z.string() })),
+  notes: z.string().nullable(),
+  anniversaries: z.array(z.object({ type: z.string(), date: z.string() })),
+  created_at: z.string().openapi({ example: '2024-06-01T14:00:00Z' }),
+  updated_at: z.string().openapi({ example: '2024-06-01T14:00:00Z' }),
+}).openapi('Contact');
+
+export const ContactDetail = Contact.extend({
+  active_sequences: z.array(z.unknown()).openapi({ description: 'Empty until sequences exist.' }),
+}).openapi('ContactDetail');
+
+export const ContactListQuery = PageQuery.extend({
+  q: z.string().max(200).regex(NO_NUL, noNul).optional().openapi({
+    description: 'Case- and accent-insensitive: name words by prefix (`ali` → Alice Smith), emails by substring, phones by digits ignoring formatting (`5551234` → `+1 555 1234`; needs 3+ digits).',
+    example: 'ali',
+  }),
+  inbox_id: inboxId,
+});
+
+export const ContactParams = z.object({
+  id: z.string().min(1).regex(NO_NUL, noNul).openapi({ param: { name: 'id', in: 'path' }, example: 'ctc_01j2x4…' }),
+});
+
+export const InboxQuery = z.object({ inbox_id: inboxId });

@@ -1,0 +1,225 @@
+/**
+ * Context labels and their associations. The association verbs are shared: the calendar
+ * routes call `associateEntity` / `dissociateEntity` / `labelIdsOf` for events.
+ */
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { labelEntities } from '../db/schema/labels';
+import type { Inbox } from '../http/context';
+import { ApiError } from '../http/errors';
+import { newId } from '../http/ids';
+import type { Page } from '../http/pagination';
+import type { CreateLabelInput, EntityType, LabelType, PatchLabelInput } from './schemas';
+
+/** Which entities a label of each type may hold. */
+export const ACCEPTS: Record<LabelType, readonly EntityType[]> = {
+  contact: ['contact'],
+  calendar: ['event'],
+  message: [],
+  any: ['contact', 'event'],
+};
+
+export interface LabelView {
+  label_id: string;
+  name: string;
+  label_type: LabelType;
+  color: string | null;
+  created_at: string;
+}
+
+type Row = Record<string, unknown>;
+
+const isoZ = (col: SQL) => sql`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
+const labelColumns = sql`l.id AS label_id, l.name, l.label_type, l.color, ${isoZ(sql`l.created_at`)} AS created_at`;
+
+function viewOf(r: Row): LabelView {
+  return {
+    label_id: r.label_id as string,
+    name: r.name as string,
+    label_type: r.label_type as LabelType,
+    color: (r.color as string | null) ?? null,
+    created_at: r.created_at as string,
+  };
+}
+
+// An occurrence id (`<series id>_20240603T130000Z`) names its series: labels belong to the event.
+const OCCURRENCE_ID = /^(evt_[0-9a-z]+)_\d{8}T\d{6}Z$/;
+function entityKey(entityType: EntityType, entityId: string): string {
+  if (entityType !== 'event') return entityId;
+  return OCCURRENCE_ID.exec(entityId)?.[1] ?? entityId;
+}
+
+/** `SELECT 1` from the inbox's contact or event with this id. */
+function entityExists(inbox: Inbox, entityType: EntityType, entityId: string): SQL {
+  return entityType === 'contact'
+    ? sql`EXISTS (SELECT 1 FROM contacts WHERE id = ${entityId} AND inbox_id = ${inbox.id})`
+    : sql`EXISTS (SELECT 1 FROM events WHERE id = ${entityId} AND inbox_id = ${inbox.id})`;
+}
+
+function typeMismatch(labelType: LabelType, entityType: EntityType): ApiError {
+  const fits = (Object.keys(ACCEPTS) as LabelType[]).filter((t) => ACCEPTS[t].includes(entityType)).map((t) => `\`${t}\``).join(' or ');
+  return ApiError.field('entity_type', `a ${labelType} label cannot hold a ${entityType}; it needs a label_type of ${fits}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export async function listLabels(db: Db, inbox: Inbox, input: { labelType?: LabelType; page: Page }) {
+  const { offset, limit } = input.page;
+  const { rows } = await db.execute(sql`
+    WITH matched AS (
+      SELECT * FROM labels l
+      WHERE l.inbox_id = ${inbox.id} ${input.labelType ? sql`AND l.label_type = ${input.labelType}` : sql``}
+    ), page AS (
+      SELECT ${labelColumns} FROM matched l ORDER BY l.name, l.id LIMIT ${limit} OFFSET ${offset}
+    )
+    SELECT (SELECT count(*) FROM matched)::int AS total,
+           coalesce((SELECT json_agg(p ORDER BY p.name, p.label_id) FROM page p), '[]'::json) AS results`);
+  const r = rows[0] as Row;
+  return { results: (r.results as Row[]).map(viewOf), total: Number(r.total) };
+}
+
+export async function createLabel(db: Db, inbox: Inbox, input: CreateLabelInput, now: Date): Promise<LabelView> {
+  const { rows } = await db.execute(sql`
+    INSERT INTO labels AS l (id, inbox_id, name, label_type, color, created_at)
+    VALUES (${newId('lbl', now.getTime())}, ${inbox.id}, ${input.name}, ${input.label_type}, ${input.color ?? null}, ${now.toISOString()})
+    RETURNING ${labelColumns}`);
+  return viewOf(rows[0] as Row);
+}
+
+/** The label with one page of its entities (contacts and events that still exist). */
+export async function getLabel(db: Db, inbox: Inbox, labelId: string, page: Page) {
+  const { rows } = await db.execute(sql`
+    WITH l AS (
+      SELECT * FROM labels WHERE id = ${labelId} AND inbox_id = ${inbox.id}
+    ), ents AS (
+      SELECT le.entity_type, le.entity_id, coalesce(c.full_name, e.title) AS title, le.created_at
+      FROM label_entities le
+      LEFT JOIN contacts c ON le.entity_type = 'contact' AND c.id = le.entity_id AND c.inbox_id = le.inbox_id
+      LEFT JOIN events e ON le.entity_type = 'event' AND e.id = le.entity_id AND e.inbox_id = le.inbox_id
+      WHERE le.label_id IN (SELECT id FROM l) AND le.inbox_id = ${inbox.id}
+        AND (c.id IS NOT NULL OR e.id IS NOT NULL)
+    ), page AS (
+      SELECT * FROM ents ORDER BY created_at, entity_type, entity_id LIMIT ${page.limit} OFFSET ${page.offset}
+    )
+    SELECT ${labelColumns},
+      (SELECT count(*) FROM ents)::int AS total,
+      coalesce((SELECT json_agg(json_build_object('entity_type', p.entity_type, 'entity_id', p.entity_id, 'title', p.title)
+                ORDER BY p.created_at, p.entity_type, p.entity_id) FROM page p), '[]'::json) AS entities
+    FROM l`);
+  const r = rows[0] as Row | undefined;
+  if (!r) throw ApiError.notFound('Label');
+  return {
+    ...viewOf(r),
+    entities: {
+      results: r.entities as { entity_type: EntityType; entity_id: string; title: string }[],
+      total: Number(r.total), position: page.offset, limit: page.limit,
+    },
+  };
+}
+
+/** A `label_type` change may not strand associated entities of a kind the new type refuses. */
+export async function updateLabel(db: Db, inbox: Inbox, labelId: string, patch: PatchLabelInput): Promise<LabelView> {
+  const set: SQL[] = [];
+  if (patch.name !== undefined) set.push(sql`name = ${patch.name}`);
+  if (patch.label_type !== undefined) set.push(sql`label_type = ${patch.label_type}`);
+  if (patch.color !== undefined) set.push(sql`color = ${patch.color}`);
+  const accepted = patch.label_type ? ACCEPTS[patch.label_type] : null;
+  const strands = accepted === null
+    ? sql`false`
+    : sql`EXISTS (SELECT 1 FROM label_entities le WHERE le.label_id = l.id
+        ${accepted.length ? sql`AND le.entity_type NOT IN (${sql.join(accepted.map((t) => sql`${t}`), sql`, `)})` : sql``})`;
+  const { rows } = await db.execute(sql`
+    WITH l AS (
+      SELECT * FROM labels WHERE id = ${labelId} AND inbox_id = ${inbox.id} FOR UPDATE
+    ), blocked AS (
+      SELECT ${strands} AS v FROM l
+    ), changed AS (
+      UPDATE labels SET ${set.length ? sql.join(set, sql`, `) : sql`name = labels.name`}
+      WHERE id IN (SELECT id FROM l) AND NOT (SELECT v FROM blocked)
+      RETURNING *
+    )
+    SELECT (SELECT v FROM blocked) AS blocked, ${labelColumns}
+    FROM changed l`);
+  const r = rows[0] as Row | undefined;
+  if (r) return viewOf(r);
+  // Nothing updated: tell an unknown label from a refused type change.
+  const { rows: why } = await db.execute(sql`
+    SELECT ${strands} AS blocked FROM labels l WHERE l.id = ${labelId} AND l.inbox_id = ${inbox.id}`);
+  if (why.length === 0) throw ApiError.notFound('Label');
+  throw new ApiError(409, 'conflict', `The label holds entities a ${patch.label_type} label cannot hold; remove them first.`);
+}
+
+export async function deleteLabel(db: Db, inbox: Inbox, labelId: string): Promise<void> {
+  // Associations go with it (ON DELETE CASCADE).
+  const { rows } = await db.execute(sql`DELETE FROM labels WHERE id = ${labelId} AND inbox_id = ${inbox.id} RETURNING id`);
+  if (rows.length === 0) throw ApiError.notFound('Label');
+}
+
+/**
+ * Associates a contact or event with a label. 404 for an unknown label or entity (another
+ * inbox's included), 400 when the label's type refuses the entity; associating twice adds nothing.
+ */
+export async function associateEntity(
+  db: Db, inbox: Inbox, labelId: string, entityType: EntityType, entityId: string, now: Date,
+): Promise<void> {
+  const id = entityKey(entityType, entityId);
+  const accepting = labelTypesAccepting(entityType);
+  const { rows } = await db.execute(sql`
+    WITH l AS (
+      SELECT id, label_type FROM labels WHERE id = ${labelId} AND inbox_id = ${inbox.id}
+    ), found AS (
+      SELECT ${entityExists(inbox, entityType, id)} AS v
+    ), linked AS (
+      INSERT INTO label_entities (label_id, inbox_id, entity_type, entity_id, created_at)
+      SELECT l.id, ${inbox.id}, ${entityType}, ${id}, ${now.toISOString()}
+      FROM l WHERE l.label_type IN (${accepting}) AND (SELECT v FROM found)
+      ON CONFLICT (label_id, entity_type, entity_id) DO NOTHING
+    )
+    SELECT (SELECT label_type FROM l) AS label_type, (SELECT v FROM found) AS entity_found`);
+  const r = rows[0] as { label_type: LabelType | null; entity_found: boolean };
+  if (!r.label_type) throw ApiError.notFound('Label');
+  if (!ACCEPTS[r.label_type].includes(entityType)) throw typeMismatch(r.label_type, entityType);
+  if (!r.entity_found) throw ApiError.notFound(entityType === 'contact' ? 'Contact' : 'Event');
+}
+
+function labelTypesAccepting(entityType: EntityType): SQL {
+  const types = (Object.keys(ACCEPTS) as LabelType[]).filter((t) => ACCEPTS[t].includes(entityType));
+  return sql.join(types.map((t) => sql`${t}`), sql`, `);
+}
+
+/**
+ * Removes an association. 404 for an unknown label or entity; an entity that was not
+ * associated is already in the wanted state (204).
+ */
+export async function dissociateEntity(db: Db, inbox: Inbox, labelId: string, entityType: EntityType, entityId: string): Promise<void> {
+  const id = entityKey(entityType, entityId);
+  const { rows } = await db.execute(sql`
+    WITH l AS (
+      SELECT id FROM labels WHERE id = ${labelId} AND inbox_id = ${inbox.id}
+    ), unlinked AS (
+      DELETE FROM label_entities
+      WHERE label_id IN (SELECT id FROM l) AND inbox_id = ${inbox.id} AND entity_type = ${entityType} AND entity_id = ${id}
+      RETURNING 1
+    )
+    SELECT EXISTS (SELECT 1 FROM l) AS label_found,
+           (EXISTS (SELECT 1 FROM unlinked) OR ${entityExists(inbox, entityType, id)}) AS entity_found`);
+  const r = rows[0] as { label_found: boolean; entity_found: boolean };
+  if (!r.label_found) throw ApiError.notFound('Label');
+  if (!r.entity_found) throw ApiError.notFound(entityType === 'contact' ? 'Contact' : 'Event');
+}
+
+/** Label ids of each entity, oldest association first (entities without labels are absent). */
+export async function labelIdsOf(db: Db, inbox: Inbox, entityType: EntityType, entityIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (entityIds.length === 0) return out;
+  const rows = await db.select({ entityId: labelEntities.entityId, labelId: labelEntities.labelId })
+    .from(labelEntities)
+    .where(and(eq(labelEntities.inboxId, inbox.id), eq(labelEntities.entityType, entityType), inArray(labelEntities.entityId, [...new Set(entityIds)])))
+    .orderBy(asc(labelEntities.createdAt), asc(labelEntities.labelId));
+  for (const r of rows) {
+    const list = out.get(r.entityId);
+    if (list) list.push(r.labelId);
+    else out.set(r.entityId, [r.labelId]);
+  }
+  return out;
+}
