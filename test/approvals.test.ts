@@ -84,3 +84,23 @@ describe('approval hold', () => {
     expect((await settings()).anniversary_alert_time).toBe('09:00');
   });
 });
+
+describe('a held conditional call', () => {
+  it('keeps its If-Match: a resource changed while the call waited is not overwritten', async () => {
+    const t = await newTenant();
+    const created = await call('POST', '/v1/contacts/', { token: t.session, body: { inbox_id: t.inboxId, full_name: 'Ada Lovelace' } });
+    expect(created.status).toBe(201);
+    const etag = created.headers.get('etag')!;
+    const agent = await t.agent(['contacts:write'], ['contacts:write']);
+    const held = await call('PATCH', `/v1/contacts/${created.body.id}/`, { token: agent, body: { full_name: 'Ada King' }, headers: { 'if-match': etag } });
+    expect(held.status).toBe(202);
+    // Someone edits the contact meanwhile.
+    const edit = await call('PATCH', `/v1/contacts/${created.body.id}/`, { token: t.session, body: { inbox_id: t.inboxId, notes: 'edited' } });
+    expect(edit.status).toBe(200);
+    expect((await call('POST', `/v1/approvals/${held.body.approval_id}/approve/?inbox_id=${t.inboxId}`, { token: t.session })).status).toBe(204);
+    const approval = await call('GET', `/v1/approvals/${held.body.approval_id}/?inbox_id=${t.inboxId}`, { token: t.session });
+    expect(approval.body).toMatchObject({ status: 'approved', result_status: 412 });
+    const after = await call('GET', `/v1/contacts/${created.body.id}/?inbox_id=${t.inboxId}`, { token: t.session });
+    expect(after.body).toMatchObject({ full_name: 'Ada Lovelace', notes: 'edited' });
+  });
+});
