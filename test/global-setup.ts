@@ -1,6 +1,8 @@
 // Runs in Node before the workerd test workers start: brings up the database (embedded unless
-// DATABASE_URL is set) in a throwaway database, migrates it, and starts the WebSocket proxy.
+// DATABASE_URL is set) in a throwaway database, migrates it, and starts the WebSocket proxy and
+// the webhook receiver.
 import type { TestProject } from 'vitest/node';
+import { startWebhookReceiver } from './webhook-receiver';
 // @ts-expect-error plain ESM script shared with `npm run dev`
 import { createScratchDatabase, freePort, migrate, startEmbeddedPostgres, startWsProxy } from '../scripts/lib/stack.mjs';
 
@@ -25,6 +27,10 @@ export default async function setup(project: TestProject) {
   await migrate(scratch.url);
   const proxy = await startWsProxy({ target: scratch.url, port: await freePort() });
   stops.push(proxy.stop);
+  // A real HTTP receiver for webhook deliveries (the Worker POSTs to it across a socket).
+  const receiver = await startWebhookReceiver();
+  stops.push(receiver.stop);
+  project.provide('webhookReceiver', receiver.url);
   project.provide('databaseUrl', scratch.url);
   project.provide('wsProxy', proxy.url);
   return async () => {

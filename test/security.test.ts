@@ -119,6 +119,8 @@ describe('HTTP conventions', () => {
     expect(q.status).toBe(400);
     expect(q.body.code).toBe('validation_failed');
     const b = await call('POST', '/v1/inboxes/', { token: t.session, rawBody: '{"address":"a\\u0000b@x.test"}', headers: { 'content-type': 'application/json' } });
+    expect(b.body.errors).toEqual([{ path: 'address', message: 'must not contain NUL characters' }]);
+    expect((await call('GET', '/v1/approvals/apr%00x/', { token: t.session })).status).toBe(404);
     expect(b.status).toBe(400);
   });
 

@@ -7,12 +7,33 @@ import { openDb } from '../db/client';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
- * Postgres text cannot hold NUL; refuse it at the door (URL and body) so no query ever sees it.
+ * Postgres text cannot hold NUL; refuse it at the door so no query ever sees it. An id with NUL
+ * names nothing (404); a query parameter with NUL is a 400 naming the parameter.
  */
 export const noNulCharacters: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (/%00/i.test(c.req.url)) throw ApiError.badRequest('NUL characters are not allowed in the URL.');
+  const url = new URL(c.req.url);
+  if (/%00/i.test(url.pathname)) throw ApiError.notFound();
+  if (/%00/i.test(url.search)) {
+    const bad = [...url.searchParams].filter(([k, v]) => k.includes('\0') || v.includes('\0')).map(([k]) => k.replace(/\0/g, ''));
+    throw ApiError.validation(bad.map((path) => ({ path, message: 'must not contain NUL characters' })));
+  }
   await next();
 };
+
+/** Paths of every string (or key) in a parsed JSON value that holds a NUL character. */
+function nulPaths(value: unknown, path: string[] = [], out: string[] = []): string[] {
+  if (typeof value === 'string') {
+    if (value.includes('\0')) out.push(path.join('.'));
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => nulPaths(v, [...path, String(i)], out));
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes('\0')) out.push([...path, k.replace(/\0/g, '')].join('.'));
+      else nulPaths(v, [...path, k], out);
+    }
+  }
+  return out;
+}
 
 export const requestId: MiddlewareHandler<AppEnv> = async (c, next) => {
   const given = c.req.header('x-request-id');
@@ -81,11 +102,14 @@ export const jsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   } catch {
     throw ApiError.badRequest('The body is not valid UTF-8.');
   }
-  if (text.includes('\\u0000') || text.includes('\u0000')) throw ApiError.badRequest('NUL characters are not allowed in the body.');
+  let body: unknown;
   try {
-    c.set('body', JSON.parse(text));
+    body = JSON.parse(text);
   } catch {
     throw ApiError.badRequest('The body is not valid JSON.');
   }
+  const withNul = nulPaths(body);
+  if (withNul.length) throw ApiError.validation(withNul.map((path) => ({ path, message: 'must not contain NUL characters' })));
+  c.set('body', body);
   await next();
 };

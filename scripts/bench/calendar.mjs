@@ -1,0 +1,271 @@
+// `npm run bench:calendar`: GET /v1/calendar/events/ windows over a large inbox, through
+// `wrangler dev`.
+//
+// Starts its own stack (embedded PostgreSQL unless DATABASE_URL is set, always in a scratch
+// database; the WebSocket proxy; `wrangler dev` on a free port), seeds one inbox with 10,000
+// events by bulk SQL — 5% of them recurring series, many of them started up to ten years ago
+// (daily series among them, the case where walking from the series start would hurt) — with
+// participants matched against 1,000 contacts and some labels, then reports p50/p95 of a
+// one-week and a 30-day window listing (random windows over the last year), plus the unwindowed
+// list for comparison, and EXPLAIN (ANALYZE, BUFFERS) of the candidate query. The candidate SQL
+// is the service's own: src/calendar/event-store.ts is bundled with esbuild and made to hand its
+// statement over instead of running it. Everything it starts is stopped at the end.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { build } from 'esbuild';
+import { createScratchDatabase, freePort, migrate, startEmbeddedPostgres, startWsProxy } from '../lib/stack.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
+const RECURRING_SHARE = 0.05;
+const CONTACTS = 1_000;
+const RUNS = Number(process.env.BENCH_RUNS ?? 100);
+const WARMUP = 10;
+const ADMIN_TOKEN = 'bench-admin-token';
+const DEADLINE_MS = 10 * 60_000;
+const DAY = 86_400_000;
+
+const log = (...a) => console.log('[bench:calendar]', ...a);
+const stops = [];
+let stopping = false;
+async function stopAll() {
+  if (stopping) return;
+  stopping = true;
+  for (const stop of stops.reverse()) await stop().catch((e) => console.error('[bench:calendar] stop:', e.message));
+}
+const watchdog = setTimeout(async () => {
+  console.error('[bench:calendar] took longer than 10 minutes; giving up');
+  await stopAll();
+  process.exit(2);
+}, DEADLINE_MS);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, async () => { await stopAll(); process.exit(130); });
+
+// ---------------------------------------------------------------------------------------------
+// Stack
+
+async function startDatabase() {
+  if (process.env.DATABASE_URL) {
+    const scratch = await createScratchDatabase(process.env.DATABASE_URL, `bench_calendar_${process.pid}`);
+    stops.push(scratch.drop);
+    return scratch.url;
+  }
+  const dataDir = `.data/bench-calendar-pg-${process.pid}`;
+  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
+  stops.push(async () => { await server.stop(); rmSync(resolve(root, dataDir), { recursive: true, force: true }); });
+  return (await createScratchDatabase(server.url, 'bench_calendar')).url;
+}
+
+async function startWorker(databaseUrl, proxyUrl) {
+  const port = await freePort();
+  const child = spawn('wrangler', [
+    'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort()),
+    '--log-level', 'warn', '--show-interactive-dev-session=false',
+    '--var', `DATABASE_URL:${databaseUrl}`, '--var', `PG_WS_PROXY:${proxyUrl}`, '--var', `ADMIN_TOKEN:${ADMIN_TOKEN}`,
+    '--var', 'RATE_LIMIT_PER_MINUTE:1000000',
+  ], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' }, detached: true });
+  stops.push(async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 240; i++) {
+    try {
+      if ((await fetch(`${base}/health`)).ok) return base;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('wrangler dev did not become ready in 2 minutes');
+}
+
+async function api(base, method, path, { token, body } = {}) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The service's own candidate query, captured instead of executed.
+
+async function serviceQueries(inboxId, from, to, pageIds) {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-calendar-'));
+  const entry = join(dir, 'entry.ts');
+  writeFileSync(entry, `
+    export { loadWindowCandidates, decorate } from ${JSON.stringify(join(root, 'src/calendar/event-store.ts'))};
+    import { PgDialect } from 'drizzle-orm/pg-core';
+    export const render = (q) => new PgDialect().sqlToQuery(q);
+  `);
+  const out = join(dir, 'store.mjs');
+  await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', outfile: out, logLevel: 'error', nodePaths: [join(root, 'node_modules')] });
+  const mod = await import(pathToFileURL(out).href);
+  rmSync(dir, { recursive: true, force: true });
+  let captured;
+  const fakeDb = { execute: async (q) => { captured = q; return { rows: [] }; } };
+  await mod.loadWindowCandidates(fakeDb, { id: inboxId }, { from, to });
+  const candidates = mod.render(captured);
+  await mod.decorate(fakeDb, { id: inboxId }, pageIds.map((id) => ({ id })));
+  return { candidates, decorations: mod.render(captured) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seed: one tenant through the API, then bulk SQL.
+
+async function seed(db, inboxId, personal) {
+  const t0 = Date.now();
+  const work = 'cal_bench_work';
+  await db.query(`INSERT INTO calendars (id, inbox_id, name, kind, created_at) VALUES ($1, $2, 'Work', 'user', now())`, [work, inboxId]);
+  await db.query(`
+    INSERT INTO contacts (id, inbox_id, full_name, emails, search_name, search_emails, created_at, updated_at)
+    SELECT 'ctc_bench_' || lpad(i::text, 5, '0'), $1, 'Person ' || i,
+           jsonb_build_array(jsonb_build_object('label', 'work', 'address', 'person' || i || '@example.com')),
+           'person ' || i, 'person' || i || '@example.com', now(), now()
+    FROM generate_series(1, $2::int) i`, [inboxId, CONTACTS]);
+
+  // Single events from ten years ago to a year ahead, 15–120 minutes, in three zones; a fifth
+  // with two participants (one a known contact, one not).
+  const recurring = Math.round(EVENTS * RECURRING_SHARE);
+  await db.query(`
+    INSERT INTO events (id, inbox_id, calendar_id, title, status, location, participants, time_zone, start_local, start_at,
+                        duration, duration_seconds, recurrence_rules, is_recurring, series_end_at, next_occurrence_at, armed_at, created_at, updated_at)
+    SELECT 'evt_bench_' || lpad(i::text, 6, '0'), $1, CASE WHEN i % 3 = 0 THEN $3 ELSE $2 END,
+           'Meeting ' || i, CASE WHEN i % 40 = 0 THEN 'cancelled' ELSE 'confirmed' END,
+           CASE WHEN i % 2 = 0 THEN 'Room ' || (i % 20) END,
+           CASE WHEN i % 5 = 0 THEN jsonb_build_array(
+             jsonb_build_object('name', 'Person', 'email', 'person' || (i % $5::int + 1) || '@example.com', 'role', 'required'),
+             jsonb_build_object('name', 'Guest', 'email', 'guest' || i || '@elsewhere.test', 'role', 'optional'))
+           ELSE '[]'::jsonb END,
+           z, to_char(s AT TIME ZONE z, 'YYYY-MM-DD"T"HH24:MI:SS'), s, 'PT' || m || 'M', m * 60, '{}', false,
+           s + m * interval '1 minute', s, now(), now(), now()
+    FROM generate_series(1, $4::int) i,
+         LATERAL (SELECT (ARRAY['Europe/Berlin', 'America/New_York', 'UTC'])[1 + i % 3] AS z,
+                         15 * (1 + i % 8) AS m,
+                         date_trunc('hour', now()) - interval '3650 days' + ((i * 7793) % (4015 * 24 * 4)) * interval '15 minutes' AS s) x`,
+  [inboxId, personal, work, EVENTS - recurring, CONTACTS]);
+
+  // Series started up to ten years ago, expanded in their own zone: daily and weekly endless,
+  // monthly on a weekday, yearly, daily until 60 days on, Mon/Wed/Fri 30 times.
+  await db.query(`
+    INSERT INTO events (id, inbox_id, calendar_id, title, status, time_zone, start_local, start_at, duration,
+                        duration_seconds, recurrence_rules, is_recurring, series_end_at, next_occurrence_at, armed_at, created_at, updated_at)
+    SELECT 'evt_bench_r' || lpad(i::text, 5, '0'), $1, CASE WHEN i % 2 = 0 THEN $3 ELSE $2 END, 'Series ' || i, 'confirmed',
+           z, to_char(s AT TIME ZONE z, 'YYYY-MM-DD"T"HH24:MI:SS'), s, 'PT30M', 1800,
+           CASE i % 6
+             WHEN 0 THEN ARRAY['RRULE:FREQ=DAILY']
+             WHEN 1 THEN ARRAY['RRULE:FREQ=WEEKLY']
+             WHEN 2 THEN ARRAY['RRULE:FREQ=MONTHLY;BYDAY=-1FR']
+             WHEN 3 THEN ARRAY['RRULE:FREQ=YEARLY']
+             WHEN 4 THEN ARRAY['RRULE:FREQ=DAILY;UNTIL=' || to_char(s + interval '60 days', 'YYYYMMDD')]
+             ELSE ARRAY['RRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR;COUNT=30'] END,
+           true,
+           -- An upper bound of the series end (null: endless); the expansion itself is exact.
+           CASE i % 6 WHEN 4 THEN s + interval '62 days' WHEN 5 THEN s + interval '12 weeks' END,
+           NULL, now(), now(), now()
+    FROM generate_series(1, $4::int) i,
+         LATERAL (SELECT (ARRAY['Europe/Berlin', 'America/New_York', 'UTC'])[1 + i % 3] AS z,
+                         date_trunc('hour', now()) - ((i * 7919) % 87600) * interval '1 hour' AS s) x`,
+  [inboxId, personal, work, recurring]);
+
+  // A label on every tenth event.
+  await db.query(`INSERT INTO labels (id, inbox_id, name, label_type, created_at) VALUES ('lbl_bench', $1, 'Bench', 'calendar', now())`, [inboxId]);
+  await db.query(`
+    INSERT INTO label_entities (label_id, inbox_id, entity_type, entity_id, created_at)
+    SELECT 'lbl_bench', $1, 'event', id, now() FROM events WHERE inbox_id = $1 AND right(id, 1) = '0'`, [inboxId]);
+  await db.query('ANALYZE');
+  const { rows } = await db.query(`
+    SELECT count(*)::int AS n, count(*) FILTER (WHERE is_recurring)::int AS series,
+           count(*) FILTER (WHERE start_at < now() - interval '9 years')::int AS old
+    FROM events WHERE inbox_id = $1`, [inboxId]);
+  log(`seeded ${rows[0].n} events (${rows[0].series} series; ${rows[0].old} starting over 9 years ago), ${CONTACTS} contacts in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measure
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+/** Sequential requests; windows start at a random hour within the last year. */
+async function timeWindows(base, token, days) {
+  const url = (i) => {
+    if (days === 'baseline') return '/v1/calendar/collections/';
+    if (days === null) return `/v1/calendar/events/?limit=50&offset=${(i * 37) % 9000}`;
+    const start = new Date(Date.now() - ((i * 7717) % 365) * DAY - ((i * 13) % 24) * 3600_000);
+    start.setUTCMinutes(0, 0, 0);
+    const end = new Date(start.getTime() + days * DAY);
+    return `/v1/calendar/events/?limit=50&after=${start.toISOString()}&before=${end.toISOString()}`;
+  };
+  for (let i = 0; i < WARMUP; i++) await api(base, 'GET', url(1000 + i), { token });
+  const ms = [];
+  const totals = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    const page = await api(base, 'GET', url(i), { token });
+    ms.push(performance.now() - t);
+    totals.push(page.total ?? page.length);
+  }
+  ms.sort((a, b) => a - b);
+  totals.sort((a, b) => a - b);
+  return { days, p50: percentile(ms, 50), p95: percentile(ms, 95), max: ms[ms.length - 1], medianTotal: percentile(totals, 50), maxTotal: totals[totals.length - 1] };
+}
+
+async function main() {
+  const started = Date.now();
+  const databaseUrl = await startDatabase();
+  await migrate(databaseUrl);
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  stops.push(() => db.end());
+  const proxy = await startWsProxy({ target: databaseUrl, port: await freePort() });
+  stops.push(proxy.stop);
+  const base = await startWorker(databaseUrl, proxy.url);
+  log(`stack up in ${((Date.now() - started) / 1000).toFixed(1)} s (${base})`);
+
+  const email = `bench-${Date.now()}@bench.test`;
+  const tenant = await api(base, 'POST', '/v1/admin/tenants/', {
+    token: ADMIN_TOKEN, body: { name: 'Bench', owner_email: email, owner_password: 'bench password 123', inbox_address: `agent-${Date.now()}@bench.test` },
+  });
+  const { access_token: session } = await api(base, 'POST', '/auth/login/', { body: { email, password: 'bench password 123' } });
+  const { token } = await api(base, 'POST', '/v1/tokens/', { token: session, body: { inbox_id: tenant.inbox_id, label: 'bench', scopes: ['calendar:read'], requires_approval: [] } });
+  const personal = (await api(base, 'GET', '/v1/calendar/collections/', { token })).find((c) => c.isDefault).id;
+  await seed(db, tenant.inbox_id, personal);
+
+  const results = [
+    await timeWindows(base, token, 7), await timeWindows(base, token, 30), await timeWindows(base, token, null),
+    await timeWindows(base, token, 'baseline'),
+  ];
+  console.log(`\nGET /v1/calendar/events/ through wrangler dev (agent token, ${RUNS} sequential requests each, after ${WARMUP} warm-up, limit=50)`);
+  for (const r of results) {
+    const what = r.days === 'baseline' ? 'baseline: GET /v1/calendar/collections/ (auth + one tiny query)\n   ' : r.days === null ? 'no window (paged)' : `${r.days}-day window`.padEnd(17);
+    console.log(`  ${what}  p50=${r.p50.toFixed(1)} ms  p95=${r.p95.toFixed(1)} ms  max=${r.max.toFixed(1)} ms  total per answer: median ${r.medianTotal}, max ${r.maxTotal}`);
+  }
+
+  const from = new Date(Date.now() - 180 * DAY - 2 * DAY);
+  const to = new Date(from.getTime() + 11 * DAY); // a week plus the all-day slack either side, as the service asks for
+  const pageIds = (await db.query(`SELECT id FROM events WHERE inbox_id = $1 ORDER BY start_at, id LIMIT 50 OFFSET 4000`, [tenant.inbox_id])).rows.map((r) => r.id);
+  const { candidates, decorations } = await serviceQueries(tenant.inbox_id, from, to, pageIds);
+  for (const [what, q] of [['Candidate query of a one-week window', candidates], ['Labels and participants (with their contacts) of one page of 50 events', decorations]]) {
+    const plan = await db.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${q.sql}`, q.params);
+    const rows = await db.query(q.sql, q.params);
+    console.log(`\n${what} (${rows.rowCount} rows):`);
+    for (const r of plan.rows) console.log(`  ${r['QUERY PLAN']}`);
+  }
+  console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+main().then(async () => { clearTimeout(watchdog); await stopAll(); process.exit(0); }, async (e) => {
+  console.error('[bench:calendar] failed:', e);
+  clearTimeout(watchdog);
+  await stopAll();
+  process.exit(1);
+});

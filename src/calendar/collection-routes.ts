@@ -1,0 +1,54 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Router } from '../http/router';
+import { requireScope } from '../http/auth';
+import { errorResponses, queuedResponse } from '../http/openapi';
+import * as S from './schemas';
+import * as svc from './collections';
+
+const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const body = <T extends z.ZodTypeAny>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
+const tags = ['Calendar'];
+
+/** Calendars of the inbox: `/v1/calendar/collections/`. */
+export function registerCollectionRoutes(router: Router): void {
+  router.openapi(createRoute({
+    method: 'get', path: '/v1/calendar/collections/', tags, summary: 'List calendars',
+    description: 'A bare array. Every inbox has its default `Personal` calendar (`isDefault: true`) and a `Tasks` calendar (`kind: "tasks"`, holds tasks; no events).',
+    middleware: [requireScope('calendar:read')],
+    request: { query: z.object({ inbox_id: z.string().optional() }) },
+    responses: { 200: json(z.array(S.Calendar), 'Calendars: the default first, then Tasks, then the others by creation.'), ...errorResponses },
+  }), async (c) => c.json(await svc.listCalendars(c.get('db'), c.get('inbox')), 200));
+
+  router.openapi(createRoute({
+    method: 'post', path: '/v1/calendar/collections/', tags, summary: 'Create a calendar',
+    middleware: [requireScope('calendar:write')],
+    request: body(S.CreateCalendar),
+    responses: { 201: json(S.Calendar, 'Created.'), ...queuedResponse, ...errorResponses },
+  }), async (c) => c.json(await svc.createCalendar(c.get('db'), c.get('inbox'), c.req.valid('json'), c.get('now')), 201));
+
+  router.openapi(createRoute({
+    method: 'get', path: '/v1/calendar/collections/{id}/', tags, summary: 'Read a calendar',
+    middleware: [requireScope('calendar:read')],
+    request: { params: S.CalendarIdParam, query: z.object({ inbox_id: z.string().optional() }) },
+    responses: { 200: json(S.Calendar, 'The calendar.'), ...errorResponses },
+  }), async (c) => c.json(await svc.getCalendar(c.get('db'), c.get('inbox'), c.req.valid('param').id), 200));
+
+  router.openapi(createRoute({
+    method: 'patch', path: '/v1/calendar/collections/{id}/', tags, summary: 'Rename or recolour a calendar',
+    description: '`color: null` clears the colour.',
+    middleware: [requireScope('calendar:write')],
+    request: { params: S.CalendarIdParam, ...body(S.PatchCalendar) },
+    responses: { 200: json(S.Calendar, 'The calendar after the change.'), ...queuedResponse, ...errorResponses },
+  }), async (c) => c.json(await svc.updateCalendar(c.get('db'), c.get('inbox'), c.req.valid('param').id, c.req.valid('json')), 200));
+
+  router.openapi(createRoute({
+    method: 'delete', path: '/v1/calendar/collections/{id}/', tags, summary: 'Delete a calendar and its events',
+    description: 'The default calendar and the Tasks calendar cannot be deleted (400). The calendar\'s events go with it, each announcing `event.cancelled`.',
+    middleware: [requireScope('calendar:delete')],
+    request: { params: S.CalendarIdParam, query: z.object({ inbox_id: z.string().optional() }) },
+    responses: { 204: { description: 'Deleted.' }, ...queuedResponse, ...errorResponses },
+  }), async (c) => {
+    await svc.deleteCalendar(c.get('db'), c.env, c.get('inbox'), c.req.valid('param').id, c.get('now'));
+    return c.body(null, 204);
+  });
+}

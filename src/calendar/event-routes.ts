@@ -1,0 +1,120 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Router } from '../http/router';
+import { requireScope } from '../http/auth';
+import { errorResponses, IdempotencyHeader, queuedResponse } from '../http/openapi';
+import { checkIfMatch, withEtag } from '../http/etag';
+import { pageEnvelope, pageOf, pageSchema } from '../http/pagination';
+import * as S from './schemas';
+import * as svc from './events';
+import { listEvents } from './listing';
+import { addEventLabel, removeEventLabel } from './event-labels';
+
+const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const body = <T extends z.ZodTypeAny>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
+const tags = ['Calendar'];
+const inboxQuery = z.object({ inbox_id: z.string().optional() });
+const withEtagHeader = (description: string) => ({
+  ...json(S.Event, description),
+  headers: z.object({ ETag: z.string().openapi({ description: 'Send it back in If-Match to PATCH or DELETE safely.' }) }),
+});
+
+const ID_RULES = 'The id is a series (or single event) id, or an occurrence id `<series id>_<UTC basic start>` (e.g. `evt_…_20240603T130000Z`, as listed with a window); an occurrence id whose time is not an occurrence of the series is 404, as is an unknown or another inbox\'s id.';
+
+/** Events, occurrences and their labels: `/v1/calendar/events/`. */
+export function registerEventRoutes(router: Router): void {
+  router.openapi(createRoute({
+    method: 'get', path: '/v1/calendar/events/', tags, summary: 'List events, or the occurrences in a window',
+    description: [
+      'Without `after`/`before`: every event, recurring series unexpanded, by start.',
+      'With `after` and/or `before` (Time Utils inputs; a naive time is read in the inbox `default_timezone`): the occurrences overlapping [after, before), series expanded in their own zone, EXDATE/RDATE and per-occurrence changes applied; a missing bound is 366 days from the other; `total` counts occurrences.',
+      'An occurrence\'s `event_id` is `<series id>_<UTC basic start>` and it carries `recurring_event_id`. At most 5,000 occurrences of one series are listed per window.',
+      'An all-day event (local midnight, whole days) is matched on the viewer\'s own midnights, so it stays on its date in every zone.',
+    ].join('\n\n'),
+    middleware: [requireScope('calendar:read')],
+    request: { query: S.ListEventsQuery },
+    responses: { 200: json(pageSchema(S.Event), 'One page of events or occurrences.'), ...errorResponses },
+  }), async (c) => {
+    const q = c.req.valid('query');
+    const page = pageOf(q);
+    const { results, total } = await listEvents(c.get('db'), c.get('inbox'), q, page, c.get('now'));
+    return c.json(pageEnvelope(results, total, page), 200);
+  });
+
+  router.openapi(createRoute({
+    method: 'post', path: '/v1/calendar/events/', tags, summary: 'Create an event (or a recurring series)',
+    description: [
+      '`start` is any Time Utils input: a naive time is read in `time_zone`, else the inbox `default_timezone`, else UTC; `next Monday 10am`, `tomorrow 9:30` and `in 2 hours` mean what `/v1/utils/time/` says. `duration` is any Duration Utils input and is stored normalised.',
+      '`calendar_id` must be one of the inbox\'s calendars: an unknown or another inbox\'s calendar is 404; the Tasks calendar is 400.',
+      'Each participant\'s `contact_id` is the inbox contact with that email (case-insensitive), computed when read.',
+    ].join('\n\n'),
+    middleware: [requireScope('calendar:write')],
+    request: { headers: IdempotencyHeader, ...body(S.CreateEvent) },
+    responses: { 201: withEtagHeader('Created: the full event.'), ...queuedResponse, ...errorResponses },
+  }), async (c) => {
+    const view = await svc.createEvent(c.get('db'), c.get('inbox'), c.req.valid('json'), c.get('now'));
+    return c.json(await withEtag(c, view), 201);
+  });
+
+  router.openapi(createRoute({
+    method: 'get', path: '/v1/calendar/events/{event_id}/', tags, summary: 'Read an event or one occurrence',
+    description: ID_RULES,
+    middleware: [requireScope('calendar:read')],
+    request: { params: S.EventIdParam, query: inboxQuery },
+    responses: { 200: withEtagHeader('The event or occurrence.'), ...errorResponses },
+  }), async (c) => {
+    const view = await svc.getEvent(c.get('db'), c.get('inbox'), c.req.valid('param').event_id);
+    return c.json(await withEtag(c, view), 200);
+  });
+
+  router.openapi(createRoute({
+    method: 'patch', path: '/v1/calendar/events/{event_id}/', tags, summary: 'Change an event, a whole series, or one occurrence',
+    description: [
+      ID_RULES,
+      'On a series every field may change; a naive `start` is read in `time_zone` when given, else in the zone `start` is shown in; an unknown or another inbox\'s `calendar_id` is 404, the Tasks calendar 400. Changing `time_zone` alone keeps the wall time (09:00 stays 09:00, now in the new zone). Moving the start, zone or rules drops per-occurrence changes of occurrences that no longer exist.',
+      'On an occurrence only `title`, `start`, `duration`, `location`, `status` and `description` may change (others are 400); the change applies to that occurrence only and it keeps its id. `null` for `description` or `location` gives the occurrence the series\' value again.',
+      'Setting `status` to `cancelled` emits `event.cancelled`. Honours If-Match (412).',
+    ].join('\n\n'),
+    middleware: [requireScope('calendar:write')],
+    request: { params: S.EventIdParam, ...body(S.PatchEvent) },
+    responses: { 200: withEtagHeader('The event or occurrence after the change.'), ...queuedResponse, ...errorResponses },
+  }), async (c) => {
+    const view = await svc.updateEvent(
+      c.get('db'), c.env, c.get('inbox'), c.req.valid('param').event_id, c.req.valid('json'), c.get('now'),
+      (current) => checkIfMatch(c, current),
+    );
+    return c.json(await withEtag(c, view), 200);
+  });
+
+  router.openapi(createRoute({
+    method: 'delete', path: '/v1/calendar/events/{event_id}/', tags, summary: 'Delete an event or series, or exclude one occurrence',
+    description: `${ID_RULES}\n\nDeleting an occurrence adds an EXDATE for it to the series; only that occurrence disappears. Emits \`event.cancelled\`. Honours If-Match (412).`,
+    middleware: [requireScope('calendar:delete')],
+    request: { params: S.EventIdParam, query: inboxQuery },
+    responses: { 204: { description: 'Deleted.' }, ...queuedResponse, ...errorResponses },
+  }), async (c) => {
+    await svc.deleteEvent(c.get('db'), c.env, c.get('inbox'), c.req.valid('param').event_id, c.get('now'), (current) => checkIfMatch(c, current));
+    return c.body(null, 204);
+  });
+
+  router.openapi(createRoute({
+    method: 'post', path: '/v1/calendar/events/{event_id}/labels/', tags, summary: 'Attach a label to an event',
+    description: 'The label must have `label_type` `calendar` or `any` (else 400). Labels belong to the series: an occurrence id attaches to its series. Attaching twice adds nothing.',
+    middleware: [requireScope('calendar:write')],
+    request: { params: S.EventIdParam, ...body(S.AddLabel) },
+    responses: { 204: { description: 'Attached.' }, ...queuedResponse, ...errorResponses },
+  }), async (c) => {
+    await addEventLabel(c.get('db'), c.get('inbox'), c.req.valid('param').event_id, c.req.valid('json').label_id, c.get('now'));
+    return c.body(null, 204);
+  });
+
+  router.openapi(createRoute({
+    method: 'delete', path: '/v1/calendar/events/{event_id}/labels/{label_id}/', tags, summary: 'Detach a label from an event',
+    middleware: [requireScope('calendar:write')],
+    request: { params: S.EventLabelParams, query: inboxQuery },
+    responses: { 204: { description: 'Detached (also when it was not attached).' }, ...queuedResponse, ...errorResponses },
+  }), async (c) => {
+    const { event_id, label_id } = c.req.valid('param');
+    await removeEventLabel(c.get('db'), c.get('inbox'), event_id, label_id);
+    return c.body(null, 204);
+  });
+}

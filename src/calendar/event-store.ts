@@ -1,0 +1,237 @@
+/**
+ * Reads of events, each in one round trip: the row, its label ids and its participants (each
+ * matched to an inbox contact by email) come back together, plus the occurrence overrides the
+ * caller needs.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import type { Inbox } from '../http/context';
+import type { EventStatus } from './schemas';
+
+export interface ParticipantRecord {
+  name: string | null;
+  email: string | null;
+  role: string | null;
+  contact_id: string | null;
+}
+
+export interface OverrideRecord {
+  originalStartAt: Date;
+  title: string | null;
+  description: string | null;
+  location: string | null;
+  status: EventStatus | null;
+  startLocal: string | null;
+  startAt: Date | null;
+  duration: string | null;
+  durationSeconds: number | null;
+  armedAt: Date;
+  updatedAt: Date;
+}
+
+export interface EventRecord {
+  id: string;
+  calendarId: string;
+  title: string;
+  description: string | null;
+  status: EventStatus;
+  location: string | null;
+  participants: ParticipantRecord[];
+  timeZone: string;
+  startLocal: string;
+  startAt: Date;
+  duration: string;
+  durationSeconds: number;
+  recurrenceRules: string[];
+  isRecurring: boolean;
+  seriesEndAt: Date | null;
+  nextOccurrenceAt: Date | null;
+  armedAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  labelIds: string[];
+  overrides: OverrideRecord[];
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * The driver hands timestamptz over as text ('2024-06-03 13:00:00+00'); json_agg renders it as
+ * ISO ('2024-06-03T13:00:00+00:00'). Both become a Date here, and only here.
+ */
+export function asDate(v: unknown): Date {
+  if (v instanceof Date) return v;
+  if (typeof v === 'number') return new Date(v);
+  const s = String(v).trim().replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
+  const d = new Date(s);
+  if (Number.isNaN(d.getTime())) throw new TypeError(`unreadable timestamp '${String(v)}'`);
+  return d;
+}
+
+const asDateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : asDate(v));
+
+function overrideFrom(o: Row): OverrideRecord {
+  return {
+    originalStartAt: asDate(o.original_start_at),
+    title: (o.title as string | null) ?? null,
+    description: (o.description as string | null) ?? null,
+    location: (o.location as string | null) ?? null,
+    status: (o.status as EventStatus | null) ?? null,
+    startLocal: (o.start_local as string | null) ?? null,
+    startAt: asDateOrNull(o.start_at),
+    duration: (o.duration as string | null) ?? null,
+    durationSeconds: (o.duration_seconds as number | null) ?? null,
+    armedAt: asDate(o.armed_at),
+    updatedAt: asDate(o.updated_at),
+  };
+}
+
+export function recordFrom(r: Row): EventRecord {
+  const overrides = (r.overrides as Row[] | null) ?? [];
+  return {
+    id: r.id as string,
+    calendarId: r.calendar_id as string,
+    title: r.title as string,
+    description: (r.description as string | null) ?? null,
+    status: r.status as EventStatus,
+    location: (r.location as string | null) ?? null,
+    participants: (r.participants_view as ParticipantRecord[] | null) ?? [],
+    timeZone: r.time_zone as string,
+    startLocal: r.start_local as string,
+    startAt: asDate(r.start_at),
+    duration: r.duration as string,
+    durationSeconds: Number(r.duration_seconds),
+    recurrenceRules: (r.recurrence_rules as string[] | null) ?? [],
+    isRecurring: Boolean(r.is_recurring),
+    seriesEndAt: asDateOrNull(r.series_end_at),
+    nextOccurrenceAt: asDateOrNull(r.next_occurrence_at),
+    armedAt: asDate(r.armed_at),
+    createdAt: asDate(r.created_at),
+    updatedAt: asDate(r.updated_at),
+    labelIds: (r.label_ids as string[] | null) ?? [],
+    overrides: overrides.map(overrideFrom).sort((a, b) => a.originalStartAt.getTime() - b.originalStartAt.getTime()),
+  };
+}
+
+const BASE_COLUMNS = sql`
+  e.id, e.calendar_id, e.title, e.description, e.status, e.location, e.time_zone, e.start_local,
+  e.start_at, e.duration, e.duration_seconds, e.recurrence_rules, e.is_recurring, e.series_end_at,
+  e.next_occurrence_at, e.armed_at, e.created_at, e.updated_at`;
+
+/**
+ * `WITH ev …` (the events selected by `selectEvents`, which must read `events e`) plus what
+ * their `label_ids` and `participants_view` need. A participant's contact is the inbox contact
+ * holding that address, case-insensitively; the lowest id wins a tie. The inbox's contacts are
+ * read once for all the selected events' addresses (and not at all when there are none): a
+ * trigram lookup per address reads long posting lists (every address shares trigrams such as
+ * `com`), so 20 of them took 55 ms on 1,000 contacts where this one pass takes 4 ms.
+ */
+const withDecorations = (inbox: Inbox, selectEvents: SQL) => sql`
+  WITH ev AS (${selectEvents}),
+  part AS (
+    SELECT ev.id AS event_id, p.i, p.v, lower(p.v->>'email') AS email
+    FROM ev CROSS JOIN LATERAL jsonb_array_elements(ev.participants) WITH ORDINALITY AS p(v, i)
+  ),
+  known AS (
+    SELECT lower(ce->>'address') AS email, min(c.id) AS contact_id
+    FROM contacts c CROSS JOIN LATERAL jsonb_array_elements(c.emails) ce
+    WHERE c.inbox_id = ${inbox.id} AND EXISTS (SELECT 1 FROM part WHERE part.email IS NOT NULL)
+      AND lower(ce->>'address') IN (SELECT part.email FROM part)
+    GROUP BY 1
+  )`;
+
+/** Columns of the decorated event `e` (an alias of `ev`). */
+const DECORATIONS = sql`
+  COALESCE((
+    SELECT json_agg(le.label_id ORDER BY le.created_at, le.label_id) FROM label_entities le
+    WHERE le.inbox_id = e.inbox_id AND le.entity_type = 'event' AND le.entity_id = e.id
+  ), '[]'::json) AS label_ids,
+  COALESCE((
+    SELECT json_agg(json_build_object(
+      'name', part.v->>'name', 'email', part.v->>'email', 'role', part.v->>'role', 'contact_id', known.contact_id) ORDER BY part.i)
+    FROM part LEFT JOIN known ON known.email = part.email
+    WHERE part.event_id = e.id
+  ), '[]'::json) AS participants_view`;
+
+const overridesWhere = (where: SQL) => sql`
+  COALESCE((
+    SELECT json_agg(json_build_object(
+      'original_start_at', o.original_start_at, 'title', o.title, 'description', o.description,
+      'location', o.location, 'status', o.status, 'start_local', o.start_local, 'start_at', o.start_at,
+      'duration', o.duration, 'duration_seconds', o.duration_seconds, 'armed_at', o.armed_at,
+      'updated_at', o.updated_at))
+    FROM event_overrides o WHERE o.event_id = e.id AND ${where}
+  ), '[]'::json) AS overrides`;
+
+export type OverrideSelection = 'none' | 'all' | Date;
+
+/** One event of the inbox (null when unknown or foreign), optionally locked for an update. */
+export async function loadEvent(db: Db, inbox: Inbox, id: string, overrides: OverrideSelection, forUpdate = false): Promise<EventRecord | null> {
+  const which = overrides === 'none' ? sql`false` : overrides === 'all' ? sql`true` : sql`o.original_start_at = ${overrides.toISOString()}`;
+  const { rows } = await db.execute(sql`
+    ${withDecorations(inbox, sql`SELECT e.* FROM events e WHERE e.inbox_id = ${inbox.id} AND e.id = ${id} ${forUpdate ? sql`FOR UPDATE` : sql``}`)}
+    SELECT ${BASE_COLUMNS}, ${DECORATIONS}, ${overridesWhere(which)} FROM ev e`);
+  const r = rows[0] as Row | undefined;
+  return r ? recordFrom(r) : null;
+}
+
+/** Every event (series unexpanded) by start, one page, with the total. */
+export async function loadEventPage(db: Db, inbox: Inbox, q: { calendarId?: string; desc: boolean; offset: number; limit: number }) {
+  const byCalendar = q.calendarId ? sql`AND e.calendar_id = ${q.calendarId}` : sql``;
+  const order = (t: string) => (q.desc ? sql.raw(`${t}.start_at DESC, ${t}.id DESC`) : sql.raw(`${t}.start_at ASC, ${t}.id ASC`));
+  // The count and the page in one statement; the LEFT JOIN keeps the count when the page is
+  // empty. Labels and contacts are looked up for the page's rows only.
+  const page = sql`SELECT e.* FROM events e WHERE e.inbox_id = ${inbox.id} ${byCalendar} ORDER BY ${order('e')} LIMIT ${q.limit} OFFSET ${q.offset}`;
+  const { rows } = await db.execute(sql`
+    ${withDecorations(inbox, page)}
+    SELECT t.total, p.* FROM
+      (SELECT count(*)::int AS total FROM events e WHERE e.inbox_id = ${inbox.id} ${byCalendar}) t
+    LEFT JOIN LATERAL (SELECT ${BASE_COLUMNS}, ${DECORATIONS}, '[]'::json AS overrides FROM ev e) p ON true
+    ORDER BY ${order('p')}`);
+  const total = Number((rows[0] as Row | undefined)?.total ?? 0);
+  return { total, records: (rows as Row[]).filter((r) => r.id !== null && r.id !== undefined).map(recordFrom) };
+}
+
+/** Longest duration an event may have (Duration Utils' cap), plus a day of slack. */
+const MAX_SPAN = sql`interval '367 days'`;
+
+/**
+ * Events that may have an occurrence overlapping [from, to): the index-friendly bound on the
+ * series span, plus series with an occurrence moved into the window. Overrides come along when
+ * they can matter to the window (original or moved start near it). Labels and participants are
+ * not read here: a window may hold thousands of candidates but a page shows 50 (see `decorate`).
+ */
+export async function loadWindowCandidates(db: Db, inbox: Inbox, q: { calendarId?: string; from: Date; to: Date }) {
+  const from = q.from.toISOString();
+  const to = q.to.toISOString();
+  const byCalendar = q.calendarId ? sql`AND e.calendar_id = ${q.calendarId}` : sql``;
+  const near = sql`(
+    (o.original_start_at > ${from}::timestamptz - ${MAX_SPAN} AND o.original_start_at < ${to}::timestamptz)
+    OR (o.start_at > ${from}::timestamptz - ${MAX_SPAN} AND o.start_at < ${to}::timestamptz))`;
+  const spans = sql`e.start_at < ${to} AND (e.series_end_at IS NULL OR e.series_end_at > ${from})`;
+  // Two branches so the first stays a plain bitmap scan of the (inbox, series end) index.
+  const { rows } = await db.execute(sql`
+    SELECT ${BASE_COLUMNS}, ${overridesWhere(near)} FROM events e
+    WHERE e.inbox_id = ${inbox.id} ${byCalendar} AND ${spans}
+    UNION ALL
+    SELECT ${BASE_COLUMNS}, ${overridesWhere(near)} FROM events e
+    WHERE e.inbox_id = ${inbox.id} ${byCalendar} AND NOT (${spans}) AND e.id IN (
+      SELECT o.event_id FROM event_overrides o
+      WHERE o.inbox_id = ${inbox.id} AND o.start_at < ${to} AND o.start_at > ${from}::timestamptz - ${MAX_SPAN})`);
+  return (rows as Row[]).map(recordFrom);
+}
+
+/** Fills in `labelIds` and `participants` (with their contacts) of the given records. */
+export async function decorate(db: Db, inbox: Inbox, records: EventRecord[]): Promise<void> {
+  const ids = [...new Set(records.map((r) => r.id))];
+  if (ids.length === 0) return;
+  const { rows } = await db.execute(sql`
+    ${withDecorations(inbox, sql`SELECT e.* FROM events e WHERE e.inbox_id = ${inbox.id} AND e.id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`)}
+    SELECT e.id, ${DECORATIONS} FROM ev e`);
+  const byId = new Map((rows as Row[]).map((r) => [r.id as string, r]));
+  for (const rec of records) {
+    const r = byId.get(rec.id);
+    rec.labelIds = (r?.label_ids as string[] | undefined) ?? [];
+    rec.participants = (r?.participants_view as ParticipantRecord[] | undefined) ?? [];
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Event verbs. An id names a series (or single event) or one occurrence of a series
+ * (`<series id>_<UTC basic start>`); occurrence changes live in occurrences.ts.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { events, eventOverrides, labelEntities } from '../db/schema';
+import type { Env } from '../env';
+import type { Inbox } from '../http/context';
+import { ApiError } from '../http/errors';
+import { newId } from '../http/ids';
+import { wallToInstant } from '../time/zones';
+import { findCalendar } from './collections';
+import type { EventRecord } from './event-store';
+import { inTx, mustLoad, type Precondition } from './access';
+import { occurrenceView, parseEventId, seriesView } from './event-view';
+import { buildSchedule, isOccurrenceOf, parseEventDuration, parseStart, zoneName } from './schedule';
+import { deleteOccurrence, updateOccurrence } from './occurrences';
+import { announceCancelled, cancelledSeries, type CancelledEvent } from './cancellation';
+import type { CreateEventInput, EventView, PatchEventInput } from './schemas';
+
+export type { Precondition };
+
+/** A calendar events may be written to: the inbox's own (404 otherwise), never the Tasks one. */
+async function eventCalendar(db: Db, inbox: Inbox, id: string): Promise<string> {
+  const cal = await findCalendar(db, inbox, id);
+  if (cal.kind === 'tasks') throw ApiError.field('calendar_id', 'the Tasks calendar holds tasks; events cannot be created in it');
+  return cal.id;
+}
+
+function participantsOf(list: Array<{ name?: string | null; email?: string | null; role?: string | null }>) {
+  return list.map((p) => ({ name: p.name ?? null, email: p.email ?? null, role: p.role ?? null }));
+}
+
+export async function createEvent(db: Db, inbox: Inbox, input: CreateEventInput, now: Date): Promise<EventView> {
+  const calendarId = await eventCalendar(db, inbox, input.calendar_id);
+  const zone = zoneName(input.time_zone ?? inbox.defaultTimezone ?? 'UTC');
+  const startAt = parseStart(input.start, 'start', input.time_zone ?? null, inbox.defaultTimezone, now);
+  const s = buildSchedule({ timeZone: zone, startAt, duration: parseEventDuration(input.duration), rules: input.recurrence_rules }, now);
+  const id = newId('evt', now.getTime());
+  await db.insert(events).values({
+    id, inboxId: inbox.id, calendarId, title: input.title, description: input.description ?? null,
+    status: input.status, location: input.location ?? null, participants: participantsOf(input.participants),
+    ...s, armedAt: now, createdAt: now, updatedAt: now,
+  });
+  return seriesView(inbox, await mustLoad(db, inbox, id, 'none'));
+}
+
+/** A series or one occurrence; an occurrence id whose time is not an occurrence is 404. */
+export async function getEvent(db: Db, inbox: Inbox, id: string): Promise<EventView> {
+  const ref = parseEventId(id);
+  if (!ref) throw ApiError.notFound('Event');
+  if (!ref.originalStart) return seriesView(inbox, await mustLoad(db, inbox, ref.seriesId, 'none'));
+  const rec = await mustLoad(db, inbox, ref.seriesId, ref.originalStart);
+  if (!isOccurrenceOf(rec, ref.originalStart)) throw ApiError.notFound('Event occurrence');
+  return occurrenceView(inbox, rec, ref.originalStart, rec.overrides[0]);
+}
+
+/** Changes a series (every occurrence) or, given an occurrence id, that occurrence only. */
+export async function updateEvent(db: Db, env: Env, inbox: Inbox, id: string, input: PatchEventInput, now: Date, precondition: Precondition): Promise<EventView> {
+  const ref = parseEventId(id);
+  if (!ref) throw ApiError.notFound('Event');
+  const changed = Object.keys(input).filter((k) => k !== 'inbox_id' && input[k as keyof PatchEventInput] !== undefined);
+  if (changed.length === 0) throw ApiError.badRequest('Send at least one field to change.');
+  if (ref.originalStart) return updateOccurrence(db, env, inbox, ref.seriesId, ref.originalStart, input, now, precondition);
+
+  const { before, after, cancelled } = await inTx(db, async (tx) => {
+    const rec = await mustLoad(tx, inbox, ref.seriesId, 'all', true);
+    const before = seriesView(inbox, rec);
+    await precondition(before);
+
+    const set: Partial<typeof events.$inferInsert> = { updatedAt: now };
+    if (input.calendar_id !== undefined) set.calendarId = await eventCalendar(tx, inbox, input.calendar_id);
+    if (input.title !== undefined) set.title = input.title;
+    if (input.description !== undefined) set.description = input.description;
+    if (input.status !== undefined) set.status = input.status;
+    if (input.location !== undefined) set.location = input.location;
+    if (input.participants !== undefined) set.participants = participantsOf(input.participants);
+
+    const timed = input.start !== undefined || input.time_zone !== undefined || input.duration !== undefined || input.recurrence_rules !== undefined;
+    if (timed) {
+      const zone = zoneName(input.time_zone ?? rec.timeZone);
+      // A naive new start is read as the user saw the old one (in the shown zone) unless a
+      // `time_zone` comes with it. A new zone alone keeps the wall time: "09:00, but in Berlin".
+      const duration = input.duration !== undefined ? parseEventDuration(input.duration) : { iso: rec.duration, seconds: rec.durationSeconds };
+      const dateZone = duration.seconds % 86_400 === 0 ? zone : undefined;
+      const startAt = input.start !== undefined
+        ? parseStart(input.start, 'start', input.time_zone ?? null, inbox.defaultTimezone ?? rec.timeZone, now, dateZone)
+        : input.time_zone !== undefined ? wallToInstant(rec.startLocal, zone).instant : rec.startAt;
+      const s = buildSchedule({ timeZone: zone, startAt, duration, rules: input.recurrence_rules ?? rec.recurrenceRules }, now);
+      Object.assign(set, s);
+      const moved = s.startAt.getTime() !== rec.startAt.getTime() || s.timeZone !== rec.timeZone || s.recurrenceRules.join('\n') !== rec.recurrenceRules.join('\n');
+      // Reminders are re-armed when occurrences may start at other times than before.
+      if (moved) set.armedAt = now;
+      await dropStaleOverrides(tx, inbox, rec, s);
+    }
+    await tx.update(events).set(set).where(and(eq(events.id, rec.id), eq(events.inboxId, inbox.id)));
+    const fresh = await mustLoad(tx, inbox, rec.id, 'none');
+    return { before, after: seriesView(inbox, fresh), cancelled: cancelledSeries(fresh) };
+  });
+  if (after.status === 'cancelled' && before.status !== 'cancelled') await announceCancelled(db, env, inbox, cancelled, now);
+  return after;
+}
+
+/** Overrides keyed by a start that is no longer an occurrence of the new schedule are dropped. */
+async function dropStaleOverrides(tx: Db, inbox: Inbox, rec: EventRecord, s: ReturnType<typeof buildSchedule>) {
+  const stale = rec.overrides.filter((o) => !isOccurrenceOf(s, o.originalStartAt));
+  if (stale.length === 0) return;
+  await tx.execute(sql`
+    DELETE FROM event_overrides WHERE inbox_id = ${inbox.id} AND event_id = ${rec.id}
+      AND original_start_at = ANY(${`{${stale.map((o) => o.originalStartAt.toISOString()).join(',')}}`}::timestamptz[])`);
+}
+
+/** Deletes a series (with its overrides and label links), or excludes one occurrence. */
+export async function deleteEvent(db: Db, env: Env, inbox: Inbox, id: string, now: Date, precondition: Precondition): Promise<void> {
+  const ref = parseEventId(id);
+  if (!ref) throw ApiError.notFound('Event');
+  if (ref.originalStart) return deleteOccurrence(db, env, inbox, ref.seriesId, ref.originalStart, now, precondition);
+  const gone: CancelledEvent = await inTx(db, async (tx) => {
+    const rec = await mustLoad(tx, inbox, ref.seriesId, 'none', true);
+    await precondition(seriesView(inbox, rec));
+    await tx.delete(labelEntities).where(and(eq(labelEntities.inboxId, inbox.id), eq(labelEntities.entityType, 'event'), eq(labelEntities.entityId, rec.id)));
+    await tx.delete(eventOverrides).where(and(eq(eventOverrides.inboxId, inbox.id), eq(eventOverrides.eventId, rec.id)));
+    await tx.delete(events).where(and(eq(events.id, rec.id), eq(events.inboxId, inbox.id)));
+    return cancelledSeries(rec);
+  });
+  await announceCancelled(db, env, inbox, gone, now);
+}

@@ -1,0 +1,103 @@
+/**
+ * `GET /v1/calendar/events/`. Without a window: every event (series unexpanded) by start, paged
+ * in SQL, one query. With a window: one indexed query reads the candidate rows, series are
+ * expanded here in their own zone (cost proportional to the window, not to the series' age),
+ * overrides applied, the occurrences sorted and paged, and one more query reads the labels and
+ * participants of the page's events only.
+ */
+import type { Db } from '../db/client';
+import type { Inbox } from '../http/context';
+import { ApiError } from '../http/errors';
+import type { Page } from '../http/pagination';
+import { DAY_MS } from '../time/zones';
+import { occurrencesInWindow, DEFAULT_MAX_OCCURRENCES } from '../time/recurrence';
+import { decorate, loadEventPage, loadWindowCandidates, type EventRecord, type OverrideRecord } from './event-store';
+import {
+  isAllDay, occurrenceId, occurrenceTiming, occurrenceView, seriesTiming, seriesView, spanOf,
+} from './event-view';
+import { isOccurrenceOf, parseStart, specOf } from './schedule';
+import { findCalendar } from './collections';
+import type { EventView } from './schemas';
+
+export interface ListQuery {
+  after?: string;
+  before?: string;
+  sort?: 'asc' | 'desc';
+  calendar_id?: string;
+}
+
+const WINDOW_DEFAULT_MS = 366 * DAY_MS;
+/**
+ * An all-day event is matched on the viewer's midnights, which lie up to 26 hours from its own
+ * zone's: candidates and expansion look this much further either side, then filter exactly.
+ */
+const FLOAT_SLACK_MS = 2 * DAY_MS;
+
+interface Hit {
+  start: number;
+  id: string;
+  rec: EventRecord;
+  render: () => EventView;
+}
+
+function windowOf(inbox: Inbox, q: ListQuery, now: Date): { from: Date; to: Date } | null {
+  if (q.after === undefined && q.before === undefined) return null;
+  const read = (v: string, field: string) => parseStart(v, field, null, inbox.defaultTimezone, now);
+  const from = q.after !== undefined ? read(q.after, 'after') : null;
+  const to = q.before !== undefined ? read(q.before, 'before') : null;
+  const start = from ?? new Date(to!.getTime() - WINDOW_DEFAULT_MS);
+  const end = to ?? new Date(from!.getTime() + WINDOW_DEFAULT_MS);
+  if (end.getTime() <= start.getTime()) throw ApiError.field('before', 'must be later than after');
+  return { from: start, to: end };
+}
+
+export async function listEvents(db: Db, inbox: Inbox, q: ListQuery, page: Page, now: Date) {
+  const desc = q.sort === 'desc';
+  const window = windowOf(inbox, q, now);
+  // Another inbox's calendar is 404, as everywhere, rather than an empty list.
+  if (q.calendar_id !== undefined) await findCalendar(db, inbox, q.calendar_id);
+  if (!window) {
+    const { records, total } = await loadEventPage(db, inbox, { calendarId: q.calendar_id, desc, offset: page.offset, limit: page.limit });
+    return { results: records.map((r) => seriesView(inbox, r)), total };
+  }
+  const ws = window.from.getTime();
+  const we = window.to.getTime();
+  const records = await loadWindowCandidates(db, inbox, {
+    calendarId: q.calendar_id, from: new Date(ws - FLOAT_SLACK_MS), to: new Date(we + FLOAT_SLACK_MS),
+  });
+  const hits: Hit[] = [];
+  for (const rec of records) collectHits(inbox, rec, ws, we, hits);
+  hits.sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (desc) hits.reverse();
+  // Only the page is rendered: its events' labels and participants are read now (a second,
+  // small query instead of reading them for every candidate), and zone maths runs for 50 rows.
+  const shown = hits.slice(page.offset, page.offset + page.limit);
+  await decorate(db, inbox, shown.map((h) => h.rec));
+  return { results: shown.map((h) => h.render()), total: hits.length };
+}
+
+/** The record's occurrences (or itself) overlapping [ws, we), as the viewer sees them. */
+function collectHits(inbox: Inbox, rec: EventRecord, ws: number, we: number, out: Hit[]): void {
+  const overlaps = (span: { start: number; end: number }) => span.start < we && span.end > ws;
+  if (!rec.isRecurring) {
+    const span = spanOf(inbox, rec, seriesTiming(rec));
+    if (overlaps(span)) out.push({ start: span.start, id: rec.id, rec, render: () => seriesView(inbox, rec) });
+    return;
+  }
+  const byOriginal = new Map<number, OverrideRecord>(rec.overrides.map((o) => [o.originalStartAt.getTime(), o]));
+  const slack = isAllDay(rec.startLocal, rec.durationSeconds) ? FLOAT_SLACK_MS : 0;
+  const seen = new Set<number>();
+  const consider = (original: Date, o: OverrideRecord | undefined) => {
+    seen.add(original.getTime());
+    const span = spanOf(inbox, rec, occurrenceTiming(rec, original, o));
+    if (!overlaps(span)) return;
+    out.push({ start: span.start, id: occurrenceId(rec.id, original), rec, render: () => occurrenceView(inbox, rec, original, o) });
+  };
+  const starts = occurrencesInWindow(specOf(rec), new Date(ws - slack), new Date(we + slack), DEFAULT_MAX_OCCURRENCES);
+  for (const original of starts) consider(original, byOriginal.get(original.getTime()));
+  // Occurrences moved into the window from outside it.
+  for (const o of rec.overrides) {
+    if (seen.has(o.originalStartAt.getTime()) || (!o.startAt && o.durationSeconds === null)) continue;
+    if (isOccurrenceOf(rec, o.originalStartAt)) consider(o.originalStartAt, o);
+  }
+}

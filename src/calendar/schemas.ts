@@ -1,0 +1,157 @@
+import { z } from '@hono/zod-openapi';
+import { PageQuery } from '../http/pagination';
+import { isValidTimeZone } from '../time/zones';
+import { parseDuration } from '../time/duration';
+import { parseTime } from '../time/parse';
+import { parseRecurrenceRules } from '../time/recurrence';
+
+// ---------------------------------------------------------------------------------------------
+// Calendars (collections)
+
+export const Calendar = z.object({
+  id: z.string().openapi({ example: 'cal_01j0abcdefghjkmnpqrstvwxyz' }),
+  name: z.string().openapi({ example: 'Personal' }),
+  color: z.string().nullable().openapi({ example: '#3366ff' }),
+  isDefault: z.boolean(),
+  kind: z.enum(['personal', 'tasks', 'user']).openapi({ description: '`personal` (the default calendar), `tasks` (holds tasks, no events) or `user`.' }),
+  created_at: z.string(),
+}).openapi('Calendar');
+
+const calendarName = z.string().trim().min(1, 'must not be empty').max(100);
+// The same colour rule as labels: a hex colour (`#1e90ff`, `#fff`) or a CSS colour name (`teal`).
+const color = z.string().trim().regex(/^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-zA-Z]{1,32})$/, 'must be #rgb, #rrggbb or a colour name')
+  .nullable().openapi({ example: '#3366ff' });
+
+export const CreateCalendar = z.object({
+  name: calendarName,
+  color: color.optional(),
+  inbox_id: z.string().optional(),
+}).openapi('CreateCalendar', { example: { name: 'Work', color: '#3366ff' } });
+
+export const PatchCalendar = z.object({
+  name: calendarName.optional(),
+  color: color.optional(),
+  inbox_id: z.string().optional(),
+}).openapi('PatchCalendar', { example: { name: 'Team', color: '#00aa55' } });
+
+export const CalendarIdParam = z.object({
+  id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' }, example: 'cal_01j0abcdefghjkmnpqrstvwxyz' }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+export const EVENT_STATUSES = ['confirmed', 'tentative', 'cancelled'] as const;
+export type EventStatus = (typeof EVENT_STATUSES)[number];
+
+const timeZone = z.string().refine(isValidTimeZone, 'must be an IANA time zone name such as Europe/Berlin');
+const email = z.string().trim().toLowerCase().max(254).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address');
+const title = z.string().trim().min(1, 'must not be empty').max(500);
+const description = z.string().max(10_000).nullable();
+const location = z.string().max(1000).nullable();
+// Validated here too (not only in the service) so that a call held for approval is a valid one.
+// Whether an input parses does not depend on the zone or the clock; what it means does.
+const start = z.string().trim().min(1, 'must not be empty').max(200)
+  .refine((v) => parseTime(v, { timeZone: 'UTC', reference: new Date() }) !== null, 'is not a time Time Utils understands (ISO 8601, "next Monday 10am", "in 2 hours", …)')
+  .openapi({ description: 'Any Time Utils input (ISO 8601 with or without offset, `next Monday 10am`, `tomorrow 9:30`, `in 2 hours`). A naive time is read in `time_zone`, else the inbox `default_timezone`, else UTC.', example: '2024-06-03T09:00:00' });
+const duration = z.string().trim().min(1, 'must not be empty').max(100)
+  .refine((v) => parseDuration(v) !== null, 'is not a positive duration (ISO 8601 such as PT1H, or e.g. "90 min"), at most 366 days')
+  .openapi({ description: 'Any Duration Utils input (`PT1H`, `90 min`, `P1D`); stored as normalised ISO 8601.', example: 'PT1H' });
+
+export const ParticipantInput = z.object({
+  name: z.string().trim().min(1).max(200).nullish(),
+  email: email.nullish(),
+  role: z.string().trim().min(1).max(50).nullish().openapi({ example: 'required' }),
+}).refine((p) => p.name || p.email, 'a participant needs a name or an email');
+
+const recurrenceRules = z.array(z.string().max(2000)).max(100)
+  .superRefine((lines, ctx) => {
+    const r = parseRecurrenceRules(lines);
+    if (!r.ok) ctx.addIssue({ code: 'custom', message: r.message, path: [r.line] });
+  })
+  .openapi({ description: 'RFC 5545 lines: at most one `RRULE:` plus any `EXDATE:` / `RDATE:` lines. Stored normalised.', example: ['RRULE:FREQ=WEEKLY;BYDAY=MO'] });
+
+export const CreateEvent = z.object({
+  calendar_id: z.string().min(1).max(100),
+  title,
+  start,
+  duration,
+  time_zone: timeZone.nullish().openapi({ description: 'IANA zone the event lives (and recurs) in; default: the inbox `default_timezone`, else UTC.', example: 'America/New_York' }),
+  description: description.optional(),
+  status: z.enum(EVENT_STATUSES).default('confirmed'),
+  location: location.optional(),
+  participants: z.array(ParticipantInput).max(200).default([]),
+  recurrence_rules: recurrenceRules.default([]),
+  inbox_id: z.string().optional(),
+}).openapi('CreateEvent', {
+  example: {
+    calendar_id: 'cal_01j0abcdefghjkmnpqrstvwxyz', title: 'Team sync', start: '2024-06-03T09:00:00', duration: 'PT30M',
+    time_zone: 'America/New_York', participants: [{ name: 'Alice Smith', email: 'alice@example.com', role: 'required' }],
+    recurrence_rules: ['RRULE:FREQ=WEEKLY;BYDAY=MO'],
+  },
+});
+
+export const PatchEvent = z.object({
+  calendar_id: z.string().min(1).max(100).optional(),
+  title: title.optional(),
+  start: start.optional(),
+  duration: duration.optional(),
+  time_zone: timeZone.optional(),
+  description: description.optional(),
+  status: z.enum(EVENT_STATUSES).optional(),
+  location: location.optional(),
+  participants: z.array(ParticipantInput).max(200).optional(),
+  recurrence_rules: recurrenceRules.optional(),
+  inbox_id: z.string().optional(),
+}).openapi('PatchEvent', { example: { title: 'Team sync (moved)', start: '2024-06-03T10:00:00' } });
+
+export type CreateEventInput = z.infer<typeof CreateEvent>;
+export type PatchEventInput = z.infer<typeof PatchEvent>;
+
+export const Participant = z.object({
+  name: z.string().nullable(), email: z.string().nullable(), role: z.string().nullable(),
+  contact_id: z.string().nullable().openapi({ description: 'The inbox contact with this email (case-insensitive), else null.' }),
+});
+
+export const Event = z.object({
+  event_id: z.string().openapi({ example: 'evt_01j0abcdefghjkmnpqrstvwxyz_20240603T130000Z' }),
+  recurring_event_id: z.string().optional().openapi({ description: 'On an occurrence of a series: the series id.' }),
+  original_start: z.string().optional().openapi({ description: 'On an occurrence: its start before any change, in the shown zone.' }),
+  calendar_id: z.string(),
+  title: z.string(),
+  start: z.string().openapi({ description: 'Local wall time without offset in `time_zone`.', example: '2024-06-03T09:00:00' }),
+  duration: z.string().openapi({ example: 'PT30M' }),
+  time_zone: z.string().openapi({ description: 'The zone `start` is shown in: the inbox `default_timezone` when set, else the event\'s own zone.' }),
+  event_time_zone: z.string().openapi({ description: 'The event\'s own zone (series expand in it).' }),
+  all_day: z.boolean().openapi({ description: 'Starts at local midnight and lasts whole days: shown on its own date in every zone.' }),
+  description: z.string().nullable(),
+  status: z.enum(EVENT_STATUSES),
+  location: z.string().nullable(),
+  participants: z.array(Participant),
+  recurrence_rules: z.array(z.string()),
+  label_ids: z.array(z.string()),
+  created_at: z.string(),
+  updated_at: z.string(),
+}).openapi('Event');
+export type EventView = z.infer<typeof Event>;
+
+export const EventIdParam = z.object({
+  event_id: z.string().min(1).max(200).openapi({ param: { name: 'event_id', in: 'path' }, description: 'A series (or single event) id, or an occurrence id `<series id>_<UTC basic start>`.', example: 'evt_01j0abcdefghjkmnpqrstvwxyz_20240603T130000Z' }),
+});
+
+export const ListEventsQuery = PageQuery.extend({
+  after: z.string().min(1).max(200).optional().openapi({ description: 'Window start (Time Utils input; naive read in the inbox `default_timezone`).', example: '2024-06-01' }),
+  before: z.string().min(1).max(200).optional().openapi({ description: 'Window end (exclusive).', example: '2024-07-01' }),
+  sort: z.enum(['asc', 'desc']).optional().openapi({ description: 'By start; `asc` (default) or `desc`.' }),
+  calendar_id: z.string().min(1).max(100).optional(),
+  inbox_id: z.string().optional(),
+});
+
+export const AddLabel = z.object({
+  label_id: z.string().min(1).max(100),
+  inbox_id: z.string().optional(),
+}).openapi('AddEventLabel', { example: { label_id: 'lbl_01j0abcdefghjkmnpqrstvwxyz' } });
+
+export const EventLabelParams = EventIdParam.extend({
+  label_id: z.string().min(1).max(100).openapi({ param: { name: 'label_id', in: 'path' } }),
+});
