@@ -275,6 +275,7 @@ CREATE INDEX "contacts_inbox_name_idx" ON "contacts" USING btree ("inbox_id","fu
 CREATE INDEX "contacts_name_tsv_idx" ON "contacts" USING gin ("name_tsv");--> statement-breakpoint
 CREATE INDEX "contacts_emails_trgm_idx" ON "contacts" USING gin ("search_emails" gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "contacts_phones_trgm_idx" ON "contacts" USING gin ("search_phones" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "contacts_email_set_idx" ON "contacts" USING gin (string_to_array("search_emails", ' '));--> statement-breakpoint
 CREATE INDEX "label_entities_entity_idx" ON "label_entities" USING btree ("inbox_id","entity_type","entity_id");--> statement-breakpoint
 CREATE INDEX "labels_inbox_idx" ON "labels" USING btree ("inbox_id","id");--> statement-breakpoint
 CREATE INDEX "event_overrides_inbox_start_idx" ON "event_overrides" USING btree ("inbox_id","start_at");--> statement-breakpoint
@@ -282,6 +283,7 @@ CREATE INDEX "events_inbox_start_idx" ON "events" USING btree ("inbox_id","start
 CREATE INDEX "events_inbox_series_end_idx" ON "events" USING btree ("inbox_id","series_end_at");--> statement-breakpoint
 CREATE INDEX "events_start_idx" ON "events" USING btree ("start_at");--> statement-breakpoint
 CREATE INDEX "events_next_occurrence_idx" ON "events" USING btree ("next_occurrence_at");--> statement-breakpoint
+CREATE INDEX "events_inbox_long_idx" ON "events" USING btree ("inbox_id","start_at") WHERE is_recurring OR duration_seconds > 86400;--> statement-breakpoint
 CREATE INDEX "tasks_inbox_open_idx" ON "tasks" USING btree ("inbox_id","status","due_date");--> statement-breakpoint
 CREATE UNIQUE INDEX "tasks_firing_key" ON "tasks" USING btree ("firing_id");--> statement-breakpoint
 CREATE INDEX "alerts_inbox_idx" ON "alerts" USING btree ("inbox_id","id");--> statement-breakpoint

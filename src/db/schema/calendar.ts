@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { pgTable, text, timestamp, integer, index, jsonb, primaryKey, boolean } from 'drizzle-orm/pg-core';
 import { inboxes, calendars } from './accounts';
 
@@ -34,6 +35,8 @@ export const events = pgTable('events', {
   index('events_inbox_series_end_idx').on(t.inboxId, t.seriesEndAt),
   index('events_start_idx').on(t.startAt),
   index('events_next_occurrence_idx').on(t.nextOccurrenceAt),
+  // Series and multi-day events: the only rows a window can reach that start before it.
+  index('events_inbox_long_idx').on(t.inboxId, t.startAt).where(sql`is_recurring OR duration_seconds > 86400`),
 ]);
 
 /** A changed single occurrence of a series, keyed by the occurrence's original start. */

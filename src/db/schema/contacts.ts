@@ -27,6 +27,8 @@ export const contacts = pgTable('contacts', {
   index('contacts_name_tsv_idx').using('gin', t.nameTsv),
   index('contacts_emails_trgm_idx').using('gin', sql`${t.searchEmails} gin_trgm_ops`),
   index('contacts_phones_trgm_idx').using('gin', sql`${t.searchPhones} gin_trgm_ops`),
+  // Exact address lookups (calendar participants → contact_id): `string_to_array(...) @> ARRAY[a]`.
+  index('contacts_email_set_idx').using('gin', sql`string_to_array(${t.searchEmails}, ' ')`),
 ]);
 
 /**
