@@ -1,6 +1,66 @@
+/**
+ * The ALERTS queue consumer. Each message names one ledger row; every message is acked or
+ * retried explicitly:
+ * - a row that is gone (its alert deleted) or no longer pending (already delivered, or failed)
+ *   → ack, nothing sent: a redelivered message never sends twice;
+ * - a disabled alert → the row is marked failed, ack;
+ * - otherwise one attempt (signed webhook POST, or the task), logged on the row; success → ack;
+ *   failure → retry after the alert's backoff until its retries are spent, then failed and ack;
+ *   410 → the alert is disabled, failed, ack.
+ * An unexpected error (e.g. the database unreachable) retries the message; it is logged, not hidden.
+ */
 import type { Env, AlertMessage } from '../env';
+import { openDb, type Db } from '../db/client';
+import { loadDeliveries, type PendingDelivery } from './deliver/load';
+import { postWebhook } from './deliver/webhook';
+import { makeTask } from './deliver/task';
+import { markFailed, recordAttempt, type AttemptOutcome } from './deliver/outcome';
+import { retryDelaySeconds } from './deliver/backoff';
 
-/** The queue consumer (the alerts issue fills it in). */
-export async function deliverBatch(batch: MessageBatch<AlertMessage>, _env: Env, _ctx: ExecutionContext): Promise<void> {
-  batch.ackAll();
+/** Wait before retrying a message whose handling itself failed (not the receiver). */
+const INFRA_RETRY_SECONDS = 15;
+
+export async function deliverBatch(batch: MessageBatch<AlertMessage>, env: Env, _ctx: ExecutionContext): Promise<void> {
+  const handle = openDb(env);
+  try {
+    const ids = batch.messages.map((m) => m.body?.delivery_id).filter((id): id is string => typeof id === 'string');
+    let found: Map<string, PendingDelivery>;
+    try {
+      found = await loadDeliveries(handle.db, ids);
+    } catch (err) {
+      console.error('alerts: loading deliveries failed; retrying the batch', err);
+      for (const m of batch.messages) m.retry({ delaySeconds: INFRA_RETRY_SECONDS });
+      return;
+    }
+    const seen = new Set<string>();
+    await Promise.all(batch.messages.map(async (m) => {
+      const id = m.body?.delivery_id;
+      // A malformed message, or a second message for the same row in this batch: nothing to do.
+      if (typeof id !== 'string' || seen.has(id)) return m.ack();
+      seen.add(id);
+      try {
+        await deliverOne(handle.db, env, m, found.get(id));
+      } catch (err) {
+        console.error(`alerts: delivery ${id} failed unexpectedly; retrying`, err);
+        m.retry({ delaySeconds: INFRA_RETRY_SECONDS });
+      }
+    }));
+  } finally {
+    await handle.close().catch(() => {});
+  }
+}
+
+async function deliverOne(db: Db, env: Env, m: Message<AlertMessage>, d: PendingDelivery | undefined): Promise<void> {
+  if (!d || d.status !== 'pending') return m.ack();
+  const now = new Date();
+  if (!d.alert.enabled) {
+    await markFailed(db, d.id, 'the alert is disabled', now);
+    return m.ack();
+  }
+  const outcome: AttemptOutcome = d.alert.deliveryType === 'webhook'
+    ? await postWebhook(d, env.ALLOW_PRIVATE_WEBHOOKS === 'true', now.getTime())
+    : await makeTask(db, d, now);
+  const settled = await recordAttempt(db, d, outcome, now);
+  if (settled.status === 'pending') return m.retry({ delaySeconds: retryDelaySeconds(d.alert.backoff, settled.attempts) });
+  return m.ack();
 }

@@ -1,4 +1,73 @@
+/**
+ * The minute scan (Cron Trigger → `scheduled`): records every firing due in the window since the
+ * last scan in the ledger, sends new and previously unsent rows to the ALERTS queue, and only
+ * then moves the watermark. Any failure leaves the watermark where it was, so the next minute
+ * redoes the window; the ledger's unique key makes that harmless.
+ */
 import type { Env } from '../env';
+import { openDb, type Db } from '../db/client';
+import { enqueueDeliveries, recordFirings, unsentDeliveries, type AlertQueue } from '../alerts/ledger';
+import { claimWindow, commitWindow, releaseLease, type ScanWindow } from './scan/window';
+import { recordDueAnniversaries } from './scan/anniversaries';
+import { recordDueReminders, reminderLeads } from './scan/reminders';
+import { advancePassedEvents, dueSeriesFirings } from './scan/series';
+import { sweepExpired } from './scan/sweep';
 
-/** The minute scan (the alerts issue fills it in): due anniversaries and reminders → queue. */
-export async function runScheduledScan(_env: Env, _now: Date, _ctx: ExecutionContext): Promise<void> {}
+export interface ScanReport {
+  /** Null when another scan held the lease and this one did nothing. */
+  window: ScanWindow | null;
+  recorded: { anniversaries: number; reminders: number; seriesReminders: number };
+  /** Rows sent to the queue: this scan's new ones plus earlier unsent ones. */
+  enqueued: number;
+  resent: number;
+  advancedEvents: number;
+  swept: { rateLimits: number; idempotencyKeys: number };
+}
+
+/** The scan's core: pure given `now` (and the database); the queue is passed in. */
+export async function scanDue(db: Db, queue: AlertQueue, now: Date): Promise<ScanReport> {
+  const window = await claimWindow(db, now);
+  if (!window) {
+    return { window: null, recorded: { anniversaries: 0, reminders: 0, seriesReminders: 0 }, enqueued: 0, resent: 0, advancedEvents: 0, swept: { rateLimits: 0, idempotencyKeys: 0 } };
+  }
+  try {
+    const anniversaries = await recordDueAnniversaries(db, window, now);
+    const leads = await reminderLeads(db);
+    const reminders = await recordDueReminders(db, window, now, leads);
+    // Series are found by next_occurrence_at in (from, to + offset]: bring it past `from` first
+    // (a no-op unless scans were missed), read, then move it past `to`.
+    const caughtUp = await advancePassedEvents(db, window.from);
+    const series = await recordFirings(db, await dueSeriesFirings(db, window, leads), now);
+    const advancedEvents = caughtUp + await advancePassedEvents(db, window.to);
+    const fresh = [...anniversaries, ...reminders, ...series];
+    const freshIds = new Set(fresh);
+    const unsent = (await unsentDeliveries(db, now)).filter((id) => !freshIds.has(id));
+    const enqueued = await enqueueDeliveries(db, queue, [...fresh, ...unsent], now);
+    await commitWindow(db, window);
+    const swept = await sweepExpired(db, now);
+    return {
+      window,
+      recorded: { anniversaries: anniversaries.length, reminders: reminders.length, seriesReminders: series.length },
+      enqueued,
+      resent: unsent.length,
+      advancedEvents,
+      swept,
+    };
+  } catch (err) {
+    await releaseLease(db, now).catch(() => {});
+    throw err;
+  }
+}
+
+export async function runScheduledScan(env: Env, now: Date, _ctx: ExecutionContext): Promise<void> {
+  const handle = openDb(env);
+  try {
+    const report = await scanDue(handle.db, env.ALERTS, now);
+    const r = report.recorded;
+    if (r.anniversaries + r.reminders + r.seriesReminders + report.resent > 0) {
+      console.log(`alerts scan ${now.toISOString()}: recorded ${r.anniversaries} anniversaries, ${r.reminders + r.seriesReminders} reminders; enqueued ${report.enqueued} (${report.resent} resent)`);
+    }
+  } finally {
+    await handle.close().catch(() => {});
+  }
+}

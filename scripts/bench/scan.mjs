@@ -1,0 +1,294 @@
+// `npm run bench:scan`: the alerts minute scan over a large database.
+//
+// Seeds 1,000 inboxes (in UTC, Berlin and New York, all alerting at 09:00Z on the bench day)
+// with 1,000,000 contacts (one birthday each, spread over the year), 1,000,000 events (95% single
+// events spread over a year around the bench minute, 5% weekly series) and 2,000 alerts (a
+// birthday webhook and a 30-minute event reminder per inbox), all with `INSERT … SELECT
+// generate_series`. It then runs the scan core for 2030-01-15T09:00Z — the minute in which
+// ~2,740 birthdays (1,000,000 / 365) and ~500 reminders (400 single events and 100 series
+// occurrences starting at 09:30Z, plus the odd random one) fall due — and five idle minutes
+// after it, and prints the time of each tick, per statement, and EXPLAIN (ANALYZE, BUFFERS) of
+// every scan query.
+//
+// How it runs the scan: directly from Node, not through `wrangler dev`. The Worker's own scan
+// code (src/jobs/scan.ts and what it imports) is bundled with esbuild and called as
+// `scanDue(db, queue, now)` with a node-postgres Drizzle database and a queue that records the
+// messages (checking the 100-per-sendBatch limit). This measures the scan itself — SQL, index
+// reads, series expansion, ledger insert, enqueue bookkeeping — without the queue consumer
+// (which under `wrangler dev` would start delivering 3,000 webhooks on the same two cores in the
+// middle of the measurement) and without the local WebSocket proxy hop. Real Queues sendBatch
+// latency is not included: the figures show how many sendBatch calls a tick makes.
+//
+// Starts its own embedded PostgreSQL (or a scratch database on DATABASE_URL) and removes
+// everything at the end. Bounded: the seed takes a few minutes on 2 cores; a watchdog stops the
+// run after 20 minutes.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { build } from 'esbuild';
+import { createScratchDatabase, freePort, migrate, startEmbeddedPostgres } from '../lib/stack.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const INBOXES = 1_000;
+const CONTACTS = 1_000_000;
+const EVENTS = 1_000_000;
+const DUE_SINGLE = 400;
+const DUE_SERIES = 100;
+const SERIES = 50_000;
+const T0 = new Date('2030-01-15T09:00:00Z');
+const MINUTE = 60_000;
+const DEADLINE_MS = 20 * 60_000;
+
+const log = (...a) => console.log('[bench:scan]', ...a);
+const stops = [];
+let stopping = false;
+async function stopAll() {
+  if (stopping) return;
+  stopping = true;
+  for (const stop of stops.reverse()) await stop().catch((e) => console.error('[bench:scan] stop:', e.message));
+}
+const watchdog = setTimeout(async () => {
+  console.error('[bench:scan] took longer than 20 minutes; giving up');
+  await stopAll();
+  process.exit(2);
+}, DEADLINE_MS);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, async () => { await stopAll(); process.exit(130); });
+
+async function startDatabase() {
+  if (process.env.DATABASE_URL) {
+    const scratch = await createScratchDatabase(process.env.DATABASE_URL, `bench_scan_${process.pid}`);
+    stops.push(scratch.drop);
+    return scratch.url;
+  }
+  const dataDir = `.data/bench-scan-pg-${process.pid}`;
+  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: true });
+  stops.push(async () => { await server.stop(); rmSync(resolve(root, dataDir), { recursive: true, force: true }); });
+  return (await createScratchDatabase(server.url, 'bench_scan')).url;
+}
+
+/** The Worker's scan code, bundled for Node, plus Drizzle's node-postgres driver from the same bundle. */
+async function loadScanCore() {
+  const dir = join(root, '.data', `bench-scan-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  stops.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const entry = join(dir, 'entry.ts');
+  const out = join(dir, 'scan-core.mjs');
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(entry, `
+    export { scanDue } from ${JSON.stringify(join(root, 'src/jobs/scan.ts'))};
+    export { dueAnniversariesSql } from ${JSON.stringify(join(root, 'src/jobs/scan/anniversaries.ts'))};
+    export { dueRemindersSql, reminderLeads } from ${JSON.stringify(join(root, 'src/jobs/scan/reminders.ts'))};
+    export { seriesCandidatesSql, passedSql } from ${JSON.stringify(join(root, 'src/jobs/scan/series.ts'))};
+    export { unsentSql } from ${JSON.stringify(join(root, 'src/alerts/ledger.ts'))};
+    export { drizzle } from 'drizzle-orm/node-postgres';
+    export { sql } from 'drizzle-orm';
+    export { PgDialect } from 'drizzle-orm/pg-core';
+  `);
+  // pg stays external (it is this script's own); the bundle sits under the repo so it resolves.
+  await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', outfile: out, logLevel: 'error', external: ['pg', 'pg-native'] });
+  return import(pathToFileURL(out).href);
+}
+
+const iso = (d) => d.toISOString();
+
+async function seed(client) {
+  const t0 = iso(T0);
+  const steps = [
+    ['tenant, inboxes, calendars', `
+      INSERT INTO tenants (id, name) VALUES ('ten_bench', 'Bench');
+      INSERT INTO inboxes (id, tenant_id, address, default_timezone, anniversary_alert_time)
+      SELECT 'inb_' || lpad(g::text, 4, '0'), 'ten_bench', 'bench' || g || '@inbox.test',
+        (ARRAY['UTC', 'Europe/Berlin', 'America/New_York'])[g % 3 + 1],
+        -- 09:00Z on a January day in each zone
+        (ARRAY['09:00', '10:00', '04:00'])[g % 3 + 1]
+      FROM generate_series(0, ${INBOXES - 1}) g;
+      INSERT INTO calendars (id, inbox_id, name, is_default, kind)
+      SELECT 'cal_' || lpad(g::text, 4, '0'), 'inb_' || lpad(g::text, 4, '0'), 'Personal', true, 'personal'
+      FROM generate_series(0, ${INBOXES - 1}) g;`],
+    [`${CONTACTS.toLocaleString('en')} contacts`, `
+      INSERT INTO contacts (id, inbox_id, full_name, search_name, created_at, updated_at)
+      SELECT 'ctc_' || g, 'inb_' || lpad((g % ${INBOXES})::text, 4, '0'), 'Contact ' || g, 'contact ' || g, now(), now()
+      FROM generate_series(1, ${CONTACTS}) g;`],
+    [`${CONTACTS.toLocaleString('en')} birthdays`, `
+      INSERT INTO contact_anniversaries (inbox_id, contact_id, position, type, date, year, month, day)
+      SELECT 'inb_' || lpad((g % ${INBOXES})::text, 4, '0'), 'ctc_' || g, 0, 'birthday', to_char(d, 'YYYY-MM-DD'),
+        extract(year FROM d)::int, extract(month FROM d)::int, extract(day FROM d)::int
+      FROM generate_series(1, ${CONTACTS}) g,
+        LATERAL (SELECT make_date(1950 + g % 50, 1, 1) + ((g::bigint * 7919) % 365)::int AS d) x;`],
+    [`${(EVENTS - DUE_SINGLE - SERIES).toLocaleString('en')} single events over a year`, `
+      INSERT INTO events (id, inbox_id, calendar_id, title, time_zone, start_local, start_at, duration, duration_seconds,
+        is_recurring, series_end_at, next_occurrence_at, armed_at, created_at, updated_at)
+      SELECT 'evt_' || g, 'inb_' || lpad((g % ${INBOXES})::text, 4, '0'), 'cal_' || lpad((g % ${INBOXES})::text, 4, '0'),
+        'Event ' || g, 'UTC', to_char(s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS'), s, 'PT1H', 3600, false, s + interval '1 hour',
+        -- what the scan leaves behind: passed single events no longer carry a next occurrence
+        CASE WHEN s > '${t0}'::timestamptz - interval '2 minutes' THEN s END,
+        s - interval '30 days', s - interval '30 days', s - interval '30 days'
+      FROM generate_series(1, ${EVENTS - DUE_SINGLE - SERIES}) g,
+        LATERAL (SELECT '${t0}'::timestamptz - interval '182 days' + ((g::bigint * 104729) % 525600) * interval '1 minute' AS s) x;`],
+    [`${DUE_SINGLE} single events starting at 09:30Z`, `
+      INSERT INTO events (id, inbox_id, calendar_id, title, time_zone, start_local, start_at, duration, duration_seconds,
+        is_recurring, series_end_at, next_occurrence_at, armed_at, created_at, updated_at)
+      SELECT 'evt_due_' || g, 'inb_' || lpad((g % ${INBOXES})::text, 4, '0'), 'cal_' || lpad((g % ${INBOXES})::text, 4, '0'),
+        'Due ' || g, 'UTC', to_char(s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS'), s, 'PT30M', 1800, false, s + interval '30 minutes', s,
+        s - interval '3 days', s - interval '3 days', s - interval '3 days'
+      FROM generate_series(1, ${DUE_SINGLE}) g, LATERAL (SELECT '${t0}'::timestamptz + interval '30 minutes' AS s) x;`],
+    [`${SERIES.toLocaleString('en')} weekly series (${DUE_SERIES} with an occurrence at 09:30Z)`, `
+      INSERT INTO events (id, inbox_id, calendar_id, title, time_zone, start_local, start_at, duration, duration_seconds,
+        recurrence_rules, is_recurring, series_end_at, next_occurrence_at, armed_at, created_at, updated_at)
+      SELECT 'evt_s_' || g, 'inb_' || lpad((g % ${INBOXES})::text, 4, '0'), 'cal_' || lpad((g % ${INBOXES})::text, 4, '0'),
+        'Weekly ' || g, 'UTC', to_char(s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS'), s, 'PT1H', 3600,
+        ARRAY['RRULE:FREQ=WEEKLY'], true, NULL,
+        -- first occurrence after the scan's last minute
+        s + ceil(extract(epoch FROM ('${t0}'::timestamptz - interval '2 minutes' - s)) / 604800) * interval '7 days',
+        s - interval '1 day', s - interval '1 day', s - interval '1 day'
+      FROM generate_series(1, ${SERIES}) g,
+        LATERAL (SELECT CASE WHEN g <= ${DUE_SERIES} THEN '${t0}'::timestamptz + interval '30 minutes' - interval '8 weeks'
+          ELSE '${t0}'::timestamptz - interval '60 days' + ((g::bigint * 7907) % 10080) * interval '1 minute' END AS s) x;`],
+    [`${2 * INBOXES} alerts`, `
+      INSERT INTO alerts (id, inbox_id, events, offset_value, offset_unit, delivery_type, target, secret, created_at, updated_at)
+      SELECT 'alr_b_' || lpad(g::text, 4, '0'), 'inb_' || lpad(g::text, 4, '0'), ARRAY['contact.birthday'], NULL, NULL,
+        'webhook', 'https://hooks.example.com/' || g, 'whsec_' || encode(sha256(g::text::bytea), 'base64'), now(), now()
+      FROM generate_series(0, ${INBOXES - 1}) g;
+      INSERT INTO alerts (id, inbox_id, events, offset_value, offset_unit, delivery_type, target, secret, created_at, updated_at)
+      SELECT 'alr_r_' || lpad(g::text, 4, '0'), 'inb_' || lpad(g::text, 4, '0'), ARRAY['event.created'], 30, 'minutes',
+        'webhook', 'https://hooks.example.com/' || g, 'whsec_' || encode(sha256(g::text::bytea), 'base64'), now(), now()
+      FROM generate_series(0, ${INBOXES - 1}) g;`],
+    ['ANALYZE', 'ANALYZE;'],
+  ];
+  for (const [what, text] of steps) {
+    const t = performance.now();
+    await client.query(text);
+    log(`seeded ${what} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
+}
+
+/** Labels each statement the scan sends, to time them one by one. */
+function labelOf(text) {
+  if (text.includes('contact_anniversaries')) return 'anniversaries: read + ledger insert';
+  if (text.includes('moved AS')) return 'single/moved reminders: read + ledger insert';
+  if (text.includes('by_inbox AS')) return 'series candidates';
+  if (text.includes('SELECT DISTINCT lead_s')) return 'reminder offsets';
+  if (text.includes('jsonb_to_recordset') && text.includes('INSERT INTO deliveries')) return 'series reminders: ledger insert';
+  if (text.includes('FROM events WHERE next_occurrence_at')) return 'passed events: read';
+  if (text.includes('UPDATE events')) return 'passed events: advance';
+  if (text.includes('enqueued_at IS NULL')) return 'unsent rows';
+  if (/update "deliveries" set "enqueued_at"/i.test(text)) return 'mark enqueued (per 100)';
+  if (text.includes('alerts.lease') || text.includes('scan_state')) return 'lease / watermark';
+  if (text.includes('rate_limits')) return 'sweep';
+  return text.replace(/\s+/g, ' ').trim().slice(0, 40);
+}
+
+function instrument(pool, stats) {
+  const query = pool.query.bind(pool);
+  pool.query = async (...args) => {
+    const text = typeof args[0] === 'string' ? args[0] : args[0]?.text ?? '';
+    const t = performance.now();
+    try {
+      return await query(...args);
+    } finally {
+      const label = labelOf(text);
+      const s = stats.get(label) ?? { calls: 0, ms: 0 };
+      s.calls++;
+      s.ms += performance.now() - t;
+      stats.set(label, s);
+    }
+  };
+}
+
+function recorder() {
+  const q = { messages: 0, batches: 0, largest: 0 };
+  q.sendBatch = async (msgs) => {
+    const list = [...msgs];
+    if (list.length > 100) throw new Error(`sendBatch with ${list.length} messages (limit 100)`);
+    q.messages += list.length;
+    q.batches++;
+    q.largest = Math.max(q.largest, list.length);
+  };
+  return q;
+}
+
+async function tick(core, db, stats, at, name) {
+  stats.clear();
+  const queue = recorder();
+  const t = performance.now();
+  const report = await core.scanDue(db, queue, at);
+  const ms = performance.now() - t;
+  const r = report.recorded;
+  console.log(`\n${name} (${iso(at)}): ${ms.toFixed(0)} ms — recorded ${r.anniversaries} anniversaries, ${r.reminders} single/moved reminders, ${r.seriesReminders} series reminders; ` +
+    `enqueued ${queue.messages} in ${queue.batches} sendBatch calls (largest ${queue.largest}); advanced ${report.advancedEvents} passed events`);
+  for (const [label, s] of stats) console.log(`  ${label.padEnd(46)} ${String(s.calls).padStart(3)} × ${(s.ms).toFixed(1).padStart(8)} ms`);
+  return { ms, report, queue };
+}
+
+async function explain(client, core, title, query) {
+  const { sql } = core;
+  const dialect = new core.PgDialect();
+  const { sql: text, params } = dialect.sqlToQuery(sql`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${query}`);
+  await client.query('BEGIN');
+  try {
+    const { rows } = await client.query(text, params);
+    console.log(`\n--- EXPLAIN ${title}\n${rows.map((r) => r['QUERY PLAN']).join('\n')}`);
+  } finally {
+    await client.query('ROLLBACK');
+  }
+}
+
+async function main() {
+  const started = performance.now();
+  const url = await startDatabase();
+  await migrate(url);
+  log('migrated');
+  const core = await loadScanCore();
+  const seedClient = new pg.Client({ connectionString: url });
+  await seedClient.connect();
+  stops.push(() => seedClient.end());
+  await seed(seedClient);
+  log(`seed done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  stops.push(() => pool.end());
+  const stats = new Map();
+  instrument(pool, stats);
+  const db = core.drizzle({ client: pool });
+
+  // The minute before: the first scan ever (it covers one minute).
+  await tick(core, db, stats, new Date(T0.getTime() - MINUTE), 'warm-up tick');
+
+  // EXPLAIN of the due tick's statements (rolled back, so the timed tick below does the work).
+  const window = { from: new Date(T0.getTime() - MINUTE), to: T0 };
+  await explain(seedClient, core, 'due anniversaries (window 08:59–09:00Z)', core.dueAnniversariesSql(window, T0));
+  const leads = await core.reminderLeads(db);
+  await explain(seedClient, core, `due single/moved reminders (offsets ${leads.join(', ')} s)`, core.dueRemindersSql(window, T0, leads));
+  await explain(seedClient, core, 'series candidates', core.seriesCandidatesSql(window, leads));
+  await explain(seedClient, core, 'passed events', core.passedSql(T0));
+  await explain(seedClient, core, 'unsent ledger rows', core.unsentSql(T0));
+
+  const due = await tick(core, db, stats, T0, 'DUE tick');
+  const idle = [];
+  for (let i = 1; i <= 5; i++) idle.push(await tick(core, db, stats, new Date(T0.getTime() + i * MINUTE), `idle tick ${i}`));
+
+  const idleWindow = { from: T0, to: new Date(T0.getTime() + MINUTE) };
+  await explain(seedClient, core, 'idle anniversaries (window 09:00–09:01Z)', core.dueAnniversariesSql(idleWindow, idleWindow.to));
+
+  const { rows: [counts] } = await seedClient.query(`SELECT count(*)::int AS deliveries, count(*) FILTER (WHERE enqueued_at IS NOT NULL)::int AS enqueued FROM deliveries`);
+  const idleMs = idle.map((x) => x.ms).sort((a, b) => a - b);
+  console.log('\n=== bench:scan summary ===');
+  console.log(`data: ${INBOXES} inboxes, ${CONTACTS.toLocaleString('en')} contacts (1 birthday each), ${EVENTS.toLocaleString('en')} events (${SERIES.toLocaleString('en')} weekly series), ${2 * INBOXES} alerts`);
+  console.log(`due tick:  ${due.ms.toFixed(0)} ms for ${due.report.recorded.anniversaries} birthdays + ${due.report.recorded.reminders + due.report.recorded.seriesReminders} reminders recorded and ${due.queue.messages} messages enqueued (${due.queue.batches} sendBatch calls)`);
+  console.log(`idle tick: median ${idleMs[2].toFixed(0)} ms (min ${idleMs[0].toFixed(0)}, max ${idleMs[4].toFixed(0)}) over 5 ticks`);
+  console.log(`ledger: ${counts.deliveries} deliveries, ${counts.enqueued} enqueued`);
+  console.log(`total run: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+try {
+  await main();
+  await stopAll();
+  clearTimeout(watchdog);
+  process.exit(0);
+} catch (err) {
+  console.error('[bench:scan] failed:', err);
+  await stopAll();
+  process.exit(1);
+}

@@ -1,0 +1,66 @@
+/**
+ * `event.cancelled` fires at once, from the calendar's own request: no scan involved. The
+ * firings are recorded in the ledger first and then sent; if the send fails the rows stay
+ * unsent and the next minute's scan sends them, so the cancellation is never lost and the
+ * calendar call does not fail because of the queue.
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import type { Env } from '../env';
+import type { Inbox } from '../http/context';
+import { toIsoZ } from '../time/zones';
+import { recordFirings, sendOrLeaveForScan, type FiringInput } from './ledger';
+import { eventData } from './payload';
+
+/** What the calendar knows about the event (or occurrence) being deleted or cancelled. */
+export interface CancelledEvent {
+  /** Series id, or occurrence id (`<series>_<UTC basic start>`). */
+  id: string;
+  calendarId: string;
+  title: string;
+  startAt: Date;
+  timeZone: string;
+  duration?: string | null;
+  location?: string | null;
+  /** Set when a single occurrence of a series is cancelled. */
+  recurringEventId?: string | null;
+}
+
+/**
+ * Records and sends one `event.cancelled` firing per enabled alert of the inbox subscribed to
+ * it (and whose calendar filter admits the event). The source key holds the event id and the
+ * cancellation instant: a repeated call for the same cancellation records nothing new, a later
+ * cancellation (after a reinstatement) fires again. Returns the number of new firings.
+ */
+export async function recordEventCancelled(
+  db: Db, env: Pick<Env, 'ALERTS'>, inbox: Inbox, event: CancelledEvent, now: Date,
+): Promise<number> {
+  const { rows } = await db.execute(sql`
+    SELECT id, offset_value, offset_unit FROM alerts
+    WHERE inbox_id = ${inbox.id} AND enabled AND 'event.cancelled' = ANY(events)
+      AND (filter->'calendar_ids' IS NULL OR jsonb_typeof(filter->'calendar_ids') <> 'array' OR filter->'calendar_ids' ? ${event.calendarId})`);
+  if (rows.length === 0) return 0;
+  const data = eventData({
+    eventId: event.id,
+    recurringEventId: event.recurringEventId ?? null,
+    calendarId: event.calendarId,
+    title: event.title,
+    startAt: event.startAt,
+    timeZone: event.timeZone,
+    displayZone: inbox.defaultTimezone ?? event.timeZone,
+    duration: event.duration ?? null,
+    location: event.location ?? null,
+    status: 'cancelled',
+  }, { cancelled_at: toIsoZ(now) });
+  const firings: FiringInput[] = rows.map((r) => ({
+    inboxId: inbox.id,
+    alertId: (r as { id: string }).id,
+    sourceKey: `cancelled:${event.id}:${now.toISOString()}`,
+    type: 'event.cancelled',
+    scheduledFor: now,
+    payload: data,
+  }));
+  const ids = await recordFirings(db, firings, now);
+  await sendOrLeaveForScan(db, env.ALERTS, ids, now);
+  return ids.length;
+}

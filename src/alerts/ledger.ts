@@ -1,0 +1,103 @@
+/**
+ * The firings ledger (`deliveries`): every due firing is written here first, under a unique
+ * (alert_id, source_key), and only then put on the ALERTS queue. A repeated scan or emit inserts
+ * nothing new; a row whose send failed keeps `enqueued_at` null and is sent again by the next
+ * scan. The queue carries only the row id.
+ */
+import { inArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { deliveries } from '../db/schema';
+import type { AlertMessage } from '../env';
+import { newId } from '../http/ids';
+
+/** One firing to record; ids are made here. */
+export interface FiringInput {
+  inboxId: string;
+  alertId: string;
+  /** Identifies the source occurrence (contact anniversary of a year, event occurrence start, cancellation). */
+  sourceKey: string;
+  type: string;
+  scheduledFor: Date;
+  payload: Record<string, unknown>;
+}
+
+/** The only thing the scan and emitters need from the queue binding (tests pass a recorder). */
+export type AlertQueue = Pick<Queue<AlertMessage>, 'sendBatch'>;
+
+/** Cloudflare Queues accepts at most 100 messages per sendBatch. */
+export const SEND_BATCH_SIZE = 100;
+
+/**
+ * Inserts firings (ON CONFLICT DO NOTHING) in one statement, whatever their number: the rows
+ * travel as one JSON parameter. Returns the ids of the rows that are new.
+ */
+export async function recordFirings(db: Db, firings: FiringInput[], now: Date): Promise<string[]> {
+  if (firings.length === 0) return [];
+  const t = now.getTime();
+  const rows = firings.map((f) => ({
+    id: newId('dlv', t),
+    firing_id: newId('msg', t),
+    inbox_id: f.inboxId,
+    alert_id: f.alertId,
+    source_key: f.sourceKey,
+    type: f.type,
+    scheduled_for: f.scheduledFor.toISOString(),
+    payload: f.payload,
+  }));
+  const { rows: inserted } = await db.execute(sql`
+    INSERT INTO deliveries (id, firing_id, inbox_id, alert_id, source_key, type, scheduled_for, payload, status, attempts, created_at, updated_at)
+    SELECT r.id, r.firing_id, r.inbox_id, r.alert_id, r.source_key, r.type, r.scheduled_for, r.payload, 'pending', 0, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      AS r(id text, firing_id text, inbox_id text, alert_id text, source_key text, type text, scheduled_for timestamptz, payload jsonb)
+    -- An alert deleted meanwhile simply has nothing to record.
+    WHERE EXISTS (SELECT 1 FROM alerts a WHERE a.id = r.alert_id AND a.inbox_id = r.inbox_id)
+    ON CONFLICT (alert_id, source_key) DO NOTHING
+    RETURNING id`);
+  return inserted.map((r) => (r as { id: string }).id);
+}
+
+/**
+ * Sends deliveries to the queue in batches of at most 100 and marks each batch `enqueued_at`
+ * once its send succeeded. A failing send throws: the rows of that batch and later ones stay
+ * unsent for the next scan to pick up.
+ */
+export async function enqueueDeliveries(db: Db, queue: AlertQueue, ids: string[], now: Date): Promise<number> {
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += SEND_BATCH_SIZE) {
+    const chunk = unique.slice(i, i + SEND_BATCH_SIZE);
+    await queue.sendBatch(chunk.map((id) => ({ body: { delivery_id: id } })));
+    await db.update(deliveries).set({ enqueuedAt: now }).where(inArray(deliveries.id, chunk));
+  }
+  return unique.length;
+}
+
+/**
+ * Sends rows recorded on behalf of an API call (a cancellation, a redelivery, a test). The rows
+ * are already durable: if the queue refuses them they stay unsent and the next minute's scan
+ * sends them, so the caller's request does not fail for it. The failure is logged, not hidden.
+ */
+export async function sendOrLeaveForScan(db: Db, queue: AlertQueue, ids: string[], now: Date): Promise<void> {
+  try {
+    await enqueueDeliveries(db, queue, ids, now);
+  } catch (err) {
+    console.error('alerts: queue send failed; the next scan resends these deliveries', ids, err);
+  }
+}
+
+/**
+ * Rows recorded but never sent (a send failed, or the process died in between). Only rows at
+ * least a minute old: a younger one may still be on its way from whoever recorded it.
+ */
+export function unsentSql(now: Date, limit = 5000) {
+  const before = new Date(now.getTime() - 60_000).toISOString();
+  return sql`
+    SELECT id FROM deliveries
+    WHERE enqueued_at IS NULL AND created_at <= ${before}::timestamptz
+    ORDER BY created_at
+    LIMIT ${limit}`;
+}
+
+export async function unsentDeliveries(db: Db, now: Date, limit = 5000): Promise<string[]> {
+  const { rows } = await db.execute(unsentSql(now, limit));
+  return rows.map((r) => (r as { id: string }).id);
+}

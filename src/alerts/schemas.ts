@@ -1,0 +1,127 @@
+import { z } from '@hono/zod-openapi';
+import { isKnownEventType, MAX_OFFSET_SECONDS, OFFSET_UNITS, UNIT_SECONDS } from './catalogue';
+import { templateProblem } from './template';
+
+export const BACKOFFS = ['immediate', 'fixed', 'exponential'] as const;
+export const DELIVERY_TYPES = ['webhook', 'task'] as const;
+
+export const Offset = z.object({
+  value: z.number().int('must be a whole number').min(0, 'must be 0 or more'),
+  unit: z.enum(OFFSET_UNITS),
+}).superRefine((o, ctx) => {
+  if (o.value * UNIT_SECONDS[o.unit] > MAX_OFFSET_SECONDS) {
+    ctx.addIssue({ code: 'custom', path: ['value'], message: `must be at most ${MAX_OFFSET_SECONDS / UNIT_SECONDS[o.unit]} ${o.unit} (366 days)` });
+  }
+}).openapi('AlertOffset', {
+  description: 'How long before the occurrence the alert fires. For anniversaries only whole days count (hours and minutes count as zero).',
+  example: { value: 2, unit: 'days' },
+});
+
+export const DeliveryTarget = z.object({
+  type: z.enum(DELIVERY_TYPES),
+  target: z.string().min(1).max(2000).openapi({
+    description: 'webhook: a public https URL. task: a summary template with {field} placeholders (see /v1/events/reference/).',
+    example: 'https://hooks.example.com/inbox',
+  }),
+}).superRefine((d, ctx) => {
+  if (d.type !== 'task') return; // webhook URLs are checked by the service (the policy is per deployment)
+  const problem = templateProblem(d.target);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['target'], message: problem });
+}).openapi('AlertDeliveryTarget');
+
+const idList = z.array(z.string().min(1).max(100)).max(100);
+
+export const Filter = z.object({
+  contact_ids: idList.optional().openapi({ description: 'contact.* firings only for these contacts.' }),
+  calendar_ids: idList.optional().openapi({ description: 'event.* firings only for events of these calendars.' }),
+}).strict().openapi('AlertFilter', { description: 'Narrows which sources fire; null fires for all.' });
+
+const Events = z.array(
+  z.string().refine(isKnownEventType, 'unknown event type (see /v1/events/types/): contact.any, contact.<anniversary type>, event.created, event.updated or event.cancelled'),
+).min(1, 'subscribe to at least one event type').max(20).openapi({ example: ['contact.birthday'] });
+
+const Retries = z.number().int('must be a whole number').min(0).max(10);
+
+export const CreateAlert = z.object({
+  inbox_id: z.string().optional().openapi({ description: 'Session tokens: the inbox (id or address).' }),
+  events: Events,
+  offset: Offset.nullable().optional(),
+  delivery: DeliveryTarget,
+  filter: Filter.nullable().optional(),
+  retries: Retries.optional().openapi({ description: 'Retries after a failed attempt (0–10, default 3).', example: 3 }),
+  backoff: z.enum(BACKOFFS).optional().openapi({ description: 'Delay between attempts (default exponential).' }),
+  enabled: z.boolean().optional(),
+}).openapi('CreateAlert', {
+  example: { events: ['contact.birthday'], offset: { value: 2, unit: 'days' }, delivery: { type: 'webhook', target: 'https://hooks.example.com/inbox' } },
+});
+
+export const PatchAlert = z.object({
+  inbox_id: z.string().optional(),
+  events: Events.optional(),
+  offset: Offset.nullable().optional(),
+  delivery: DeliveryTarget.optional(),
+  filter: Filter.nullable().optional(),
+  retries: Retries.optional(),
+  backoff: z.enum(BACKOFFS).optional(),
+  enabled: z.boolean().optional(),
+}).refine(
+  (p) => Object.keys(p).some((k) => k !== 'inbox_id'),
+  { message: 'change at least one field' },
+).openapi('PatchAlert', { example: { enabled: false } });
+
+export type CreateAlertInput = z.infer<typeof CreateAlert>;
+export type PatchAlertInput = z.infer<typeof PatchAlert>;
+export type FilterInput = z.infer<typeof Filter>;
+
+export const Alert = z.object({
+  id: z.string().openapi({ example: 'alr_01jd5x7k3m0000000000000000' }),
+  inbox_id: z.string(),
+  events: z.array(z.string()),
+  offset: z.object({ value: z.number().int(), unit: z.enum(OFFSET_UNITS) }).nullable(),
+  delivery: z.object({ type: z.enum(DELIVERY_TYPES), target: z.string() }),
+  filter: z.object({ contact_ids: z.array(z.string()).optional(), calendar_ids: z.array(z.string()).optional() }).nullable(),
+  retries: z.number().int(),
+  backoff: z.enum(BACKOFFS),
+  enabled: z.boolean(),
+  created_at: z.string(),
+  updated_at: z.string(),
+}).openapi('Alert');
+
+export const AlertWithSecret = Alert.extend({
+  secret: z.string().optional().openapi({
+    description: 'Webhook signing secret (Standard Webhooks, `whsec_…`). Returned only when it is created (on create, or a PATCH that turns a task alert into a webhook).',
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  }),
+}).openapi('AlertCreated');
+
+export const Delivery = z.object({
+  id: z.string().openapi({ example: 'dlv_01jd5x7k3m0000000000000000' }),
+  firing_id: z.string().openapi({ description: 'Stable id of the firing: the webhook `id` and `webhook-id` header, the same on every retry.' }),
+  alert_id: z.string(),
+  type: z.string().openapi({ example: 'contact.birthday' }),
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number().int(),
+  last_status_code: z.number().int().nullable(),
+  last_error: z.string().nullable(),
+  scheduled_for: z.string(),
+  delivered_at: z.string().nullable(),
+  created_at: z.string(),
+}).openapi('AlertDelivery');
+
+export const EventType = z.object({
+  type: z.string(),
+  category: z.enum(['contact', 'calendar']),
+  description: z.string(),
+  config: z.array(z.string()),
+  offset_units: z.array(z.string()),
+  data_fields: z.array(z.string()),
+  example: z.record(z.string(), z.unknown()),
+}).openapi('EventType');
+
+export const AlertParams = z.object({
+  alert_id: z.string().openapi({ param: { name: 'alert_id', in: 'path' }, example: 'alr_01jd5x7k3m0000000000000000' }),
+});
+export const DeliveryParams = AlertParams.extend({
+  delivery_id: z.string().openapi({ param: { name: 'delivery_id', in: 'path' }, example: 'dlv_01jd5x7k3m0000000000000000' }),
+});
+export const InboxQuery = z.object({ inbox_id: z.string().optional().openapi({ description: 'Inbox id or address (session tokens).' }) });

@@ -1,0 +1,54 @@
+/** What one attempt came to, and how it is written to the deliveries log. */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import type { PendingDelivery } from './load';
+
+export interface AttemptOutcome {
+  ok: boolean;
+  statusCode: number | null;
+  error: string | null;
+  /** 410 Gone: the receiver wants no more; the alert is disabled. */
+  gone?: boolean;
+  /** Retrying cannot help (e.g. a refused target). */
+  permanent?: boolean;
+}
+
+export type FinalStatus = 'pending' | 'delivered' | 'failed';
+
+/**
+ * Counts the attempt and settles the status in one statement: delivered on success; failed on
+ * 410, a permanent error, or when this was the last attempt the alert allows (retries + 1);
+ * else still pending (the caller retries the message). A 410 also disables the alert.
+ */
+export async function recordAttempt(db: Db, d: PendingDelivery, o: AttemptOutcome, now: Date): Promise<{ status: FinalStatus; attempts: number }> {
+  const maxAttempts = d.alert.retries + 1;
+  const giveUp = Boolean(o.gone || o.permanent);
+  const at = now.toISOString();
+  const { rows } = await db.execute(sql`
+    WITH disabled AS (
+      UPDATE alerts SET enabled = false, updated_at = ${at}::timestamptz
+      WHERE id = ${d.alert.id} AND ${Boolean(o.gone)}
+      RETURNING id
+    )
+    UPDATE deliveries SET
+      attempts = attempts + 1,
+      last_status_code = ${o.statusCode},
+      last_error = ${o.error},
+      status = CASE WHEN ${o.ok} THEN 'delivered'
+                    WHEN ${giveUp} OR attempts + 1 >= ${maxAttempts} THEN 'failed'
+                    ELSE 'pending' END,
+      delivered_at = CASE WHEN ${o.ok} THEN ${at}::timestamptz ELSE NULL END,
+      updated_at = ${at}::timestamptz
+    WHERE id = ${d.id}
+    RETURNING status, attempts, (SELECT count(*) FROM disabled) AS disabled`);
+  const r = rows[0] as { status: FinalStatus; attempts: number } | undefined;
+  // The delivery vanished mid-attempt (its alert was deleted): nothing left to retry.
+  return r ? { status: r.status, attempts: Number(r.attempts) } : { status: 'failed', attempts: d.attempts + 1 };
+}
+
+/** A firing that will not be attempted (its alert is disabled). */
+export async function markFailed(db: Db, deliveryId: string, error: string, now: Date): Promise<void> {
+  await db.execute(sql`
+    UPDATE deliveries SET status = 'failed', last_error = ${error}, updated_at = ${now.toISOString()}::timestamptz
+    WHERE id = ${deliveryId} AND status = 'pending'`);
+}

@@ -1,0 +1,103 @@
+/**
+ * Due anniversary firings, recorded in one INSERT … SELECT.
+ *
+ * An anniversary fires at the inbox's `anniversary_alert_time`, in the inbox's zone (default
+ * UTC), on its observed date minus the alert's offset in whole days (hours and minutes count as
+ * zero). Working backwards from the window: each local date D that the window can touch in some
+ * zone is a possible firing date; an alert with offset k then wants the anniversaries observed on
+ * D + k. Those are read from `contact_anniversaries` by (inbox_id, month, day): a handful of index
+ * probes per alert, never every contact. A Feb 29 anniversary is observed per the inbox's
+ * `leap_day_policy` in common years (Feb 28, Mar 1, or not at all).
+ *
+ * Once a year per contact and type: the source key is contact:<id>:<type>:<observed year>.
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { addDays } from '../../time/zones';
+import { idExpr, INSERT_COLUMNS, offsetJson } from './sql';
+import type { ScanWindow } from './window';
+
+/**
+ * Local dates the window can touch in any zone (UTC−12 … UTC+14), with a day's margin on each
+ * side for DST shifts: three or four dates for a one-minute window.
+ */
+export function candidateFiringDates(w: ScanWindow): string[] {
+  const first = addDays(w.from.toISOString().slice(0, 10), -1);
+  const last = addDays(w.to.toISOString().slice(0, 10), 1);
+  const out: string[] = [];
+  for (let d = first; d <= last; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+export function dueAnniversariesSql(w: ScanWindow, now: Date) {
+  const from = w.from.toISOString();
+  const to = w.to.toISOString();
+  const at = now.toISOString();
+  return sql`
+    WITH firing_dates AS (
+      SELECT d::date AS firing_date FROM unnest(string_to_array(${candidateFiringDates(w).join(',')}, ',')) AS d
+    ),
+    subs AS (
+      SELECT a.id AS alert_id, a.inbox_id, a.events, a.filter, a.offset_value, a.offset_unit,
+        CASE WHEN a.offset_unit = 'days' THEN a.offset_value ELSE 0 END AS offset_days,
+        i.anniversary_alert_time::time AS alert_time, i.leap_day_policy AS policy,
+        COALESCE(i.default_timezone, 'UTC') AS tz
+      FROM alerts a JOIN inboxes i ON i.id = a.inbox_id
+      WHERE a.enabled AND EXISTS (SELECT 1 FROM unnest(a.events) ev WHERE ev LIKE 'contact.%')
+    ),
+    slots AS (
+      SELECT s.*, f.firing_date + s.offset_days AS observed, f.firing_date + s.alert_time AS local_at,
+        (f.firing_date + s.alert_time) AT TIME ZONE s.tz AS pg_at
+      FROM subs s CROSS JOIN firing_dates f
+    ),
+    timed AS (
+      -- Postgres reads a repeated (fall-back) wall time as the later instant; the API's policy
+      -- is the earlier one. A wall time in a spring-forward gap moves forward in both.
+      SELECT sl.*, CASE
+          WHEN (sl.pg_at - interval '1 hour') AT TIME ZONE sl.tz = sl.local_at THEN sl.pg_at - interval '1 hour'
+          WHEN (sl.pg_at - interval '30 minutes') AT TIME ZONE sl.tz = sl.local_at THEN sl.pg_at - interval '30 minutes'
+          ELSE sl.pg_at END AS fire_at
+      FROM slots sl
+    ),
+    keyed AS (
+      SELECT t.*, k.month, k.day FROM timed t
+      CROSS JOIN LATERAL (
+        SELECT extract(month FROM t.observed)::int AS month, extract(day FROM t.observed)::int AS day
+        UNION ALL
+        -- In a common year Feb 29 is observed on Feb 28 (feb28) or Mar 1 (mar1); skip: never.
+        SELECT 2, 29
+        WHERE NOT (extract(year FROM t.observed)::int % 4 = 0 AND (extract(year FROM t.observed)::int % 100 <> 0 OR extract(year FROM t.observed)::int % 400 = 0))
+          AND ((t.policy = 'feb28' AND to_char(t.observed, 'MM-DD') = '02-28') OR (t.policy = 'mar1' AND to_char(t.observed, 'MM-DD') = '03-01'))
+      ) k
+      WHERE t.fire_at > ${from}::timestamptz AND t.fire_at <= ${to}::timestamptz
+    )
+    ${INSERT_COLUMNS}
+    SELECT ${idExpr('dlv', now)}, ${idExpr('msg', now)}, k.inbox_id, k.alert_id,
+      'contact:' || ca.contact_id || ':' || ca.type || ':' || extract(year FROM k.observed)::int,
+      'contact.' || ca.type,
+      k.fire_at,
+      jsonb_build_object(
+        'contact_id', c.id,
+        'contact_name', c.full_name,
+        'anniversary_type', ca.type,
+        'date', to_char(k.observed, 'YYYY-MM-DD'),
+        'original_date', ca.date,
+        'years', CASE WHEN ca.year IS NULL THEN NULL ELSE extract(year FROM k.observed)::int - ca.year END,
+        'title', c.full_name || ' — ' || upper(left(replace(ca.type, '_', ' '), 1)) || substr(replace(ca.type, '_', ' '), 2),
+        'offset', ${offsetJson('k')}
+      ),
+      'pending', 0, ${at}::timestamptz, ${at}::timestamptz
+    FROM keyed k
+    JOIN contact_anniversaries ca ON ca.inbox_id = k.inbox_id AND ca.month = k.month AND ca.day = k.day
+    JOIN contacts c ON c.id = ca.contact_id
+    WHERE ('contact.any' = ANY(k.events) OR 'contact.' || ca.type = ANY(k.events))
+      AND (k.filter->'contact_ids' IS NULL OR k.filter->'contact_ids' ? ca.contact_id)
+    ON CONFLICT (alert_id, source_key) DO NOTHING
+    RETURNING id`;
+}
+
+/** Records the anniversary firings due in the window; returns the new ledger ids. */
+export async function recordDueAnniversaries(db: Db, w: ScanWindow, now: Date): Promise<string[]> {
+  const { rows } = await db.execute(dueAnniversariesSql(w, now));
+  return rows.map((r) => (r as { id: string }).id);
+}

@@ -1,0 +1,189 @@
+/**
+ * Recurring series: their reminders are expanded here (in the event's own zone, by the time
+ * library), and each series' `next_occurrence_at` is kept just ahead of the scan.
+ *
+ * `next_occurrence_at` is the first occurrence start after the last scanned instant, so a series
+ * can only have a reminder due for an alert with offset L if next_occurrence_at <= to + L: that
+ * index range is all the scan reads. Once the scan has passed an occurrence it moves the column
+ * on to the next one (for a single event, to null), which keeps the range small.
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { eventData } from '../../alerts/payload';
+import type { FiringInput } from '../../alerts/ledger';
+import { nextOccurrenceAtOrAfter, occurrencesInWindow, type SeriesSpec } from '../../time/recurrence';
+import { toIsoZ, toUtcBasic } from '../../time/zones';
+import { reminderSubs } from './reminders';
+import type { ScanWindow } from './window';
+
+type Row = Record<string, unknown>;
+/** Driver text ('2024-06-03 13:00:00+00') and json_agg ISO text both parse as Date in V8. */
+const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
+
+interface SeriesAlert {
+  alert_id: string;
+  lead_ms: number;
+  on_created: boolean;
+  on_updated: boolean;
+  filter: { calendar_ids?: string[] } | null;
+  offset_value: number | null;
+  offset_unit: string | null;
+}
+
+interface OverrideFacts {
+  original_start_at: string;
+  start_at: string | null;
+  status: string | null;
+  title: string | null;
+  location: string | null;
+  duration: string | null;
+  armed_at: string;
+  updated_at: string;
+}
+
+/**
+ * Series that may have a reminder due: next_occurrence_at in (from, to + offset] for some
+ * offset of their inbox's alerts. next_occurrence_at > from holds for every series (see
+ * advancePassedEvents), so each offset is a range with constant bounds on its index.
+ */
+export function seriesCandidatesSql(w: ScanWindow, leads: number[]) {
+  const from = w.from.toISOString();
+  const ranges = sql.join(leads.map((lead) => sql`
+    SELECT ${lead}::int AS lead_s, e.id, e.inbox_id FROM events e
+    WHERE e.next_occurrence_at > ${from}::timestamptz AND e.next_occurrence_at <= ${new Date(w.to.getTime() + lead * 1000).toISOString()}::timestamptz
+      AND e.is_recurring`), sql` UNION ALL `);
+  return sql`
+    WITH subs AS MATERIALIZED (${reminderSubs}),
+    ranged AS MATERIALIZED (${ranges}),
+    -- Only series whose inbox has an alert with that offset.
+    candidates AS MATERIALIZED (
+      SELECT DISTINCT r.id, r.inbox_id FROM ranged r JOIN subs s ON s.inbox_id = r.inbox_id AND s.lead_s = r.lead_s
+    ),
+    by_inbox AS MATERIALIZED (
+      SELECT s.inbox_id, json_agg(json_build_object('alert_id', s.alert_id, 'lead_ms', s.lead_s * 1000,
+          'on_created', s.on_created, 'on_updated', s.on_updated, 'filter', s.filter,
+          'offset_value', s.offset_value, 'offset_unit', s.offset_unit)) AS alerts
+      FROM subs s WHERE s.inbox_id IN (SELECT inbox_id FROM candidates)
+      GROUP BY s.inbox_id
+    )
+    SELECT e.id, e.inbox_id, e.calendar_id, e.title, e.location, e.status, e.time_zone, e.start_local, e.duration,
+      e.recurrence_rules, e.armed_at, e.created_at, e.updated_at, i.default_timezone, b.alerts,
+      (SELECT json_agg(o) FROM event_overrides o
+        WHERE o.event_id = e.id AND o.original_start_at > ${from}::timestamptz) AS overrides
+    FROM candidates c
+    JOIN events e ON e.id = c.id
+    JOIN by_inbox b ON b.inbox_id = c.inbox_id
+    JOIN inboxes i ON i.id = c.inbox_id
+    WHERE e.status <> 'cancelled'`;
+}
+
+const specOf = (r: Row): SeriesSpec => ({
+  startLocal: r.start_local as string, timeZone: r.time_zone as string, durationSeconds: 0, rules: r.recurrence_rules as string[],
+});
+
+/** The reminders of one series due in the window, for each of its inbox's reminder alerts. */
+export function seriesFirings(r: Row, w: ScanWindow): FiringInput[] {
+  const out: FiringInput[] = [];
+  const overrides = new Map<number, OverrideFacts>();
+  for (const o of (r.overrides as OverrideFacts[] | null) ?? []) overrides.set(asDate(o.original_start_at).getTime(), o);
+  const created = asDate(r.created_at).getTime();
+  for (const a of (r.alerts as SeriesAlert[] | null) ?? []) {
+    const calendars = a.filter?.calendar_ids;
+    if (calendars && !calendars.includes(r.calendar_id as string)) continue;
+    const lead = Number(a.lead_ms);
+    // Starts in (from + lead, to + lead]; the window of occurrencesInWindow is [start, end).
+    const starts = occurrencesInWindow(specOf(r), new Date(w.from.getTime() + lead + 1), new Date(w.to.getTime() + lead + 1));
+    for (const start of starts) {
+      const o = overrides.get(start.getTime());
+      if (o?.start_at && asDate(o.start_at).getTime() !== start.getTime()) continue; // moved: found by its new start
+      const status = o?.status ?? (r.status as string);
+      if (status === 'cancelled') continue;
+      const remindAt = start.getTime() - lead;
+      const armed = Math.max(asDate(r.armed_at).getTime(), o ? asDate(o.armed_at).getTime() : 0);
+      if (armed > remindAt) continue;
+      const changed = Math.max(asDate(r.updated_at).getTime(), o ? asDate(o.updated_at).getTime() : 0) > created;
+      if (!a.on_created && !changed) continue;
+      const zone = (r.default_timezone as string | null) ?? (r.time_zone as string);
+      out.push({
+        inboxId: r.inbox_id as string,
+        alertId: a.alert_id,
+        sourceKey: `event:${r.id}:${toIsoZ(start)}`,
+        type: changed && a.on_updated ? 'event.updated' : 'event.created',
+        scheduledFor: new Date(remindAt),
+        payload: eventData({
+          eventId: `${r.id}_${toUtcBasic(start)}`,
+          recurringEventId: r.id as string,
+          calendarId: r.calendar_id as string,
+          title: o?.title ?? (r.title as string),
+          startAt: start,
+          timeZone: r.time_zone as string,
+          displayZone: zone,
+          duration: o?.duration ?? (r.duration as string),
+          location: o?.location ?? (r.location as string | null),
+          status,
+        }, { offset: a.offset_value === null ? null : { value: a.offset_value, unit: a.offset_unit } }),
+      });
+    }
+  }
+  return out;
+}
+
+/** Reminders of recurring series due in the window (not yet recorded). */
+export async function dueSeriesFirings(db: Db, w: ScanWindow, leads: number[]): Promise<FiringInput[]> {
+  if (leads.length === 0) return [];
+  const { rows } = await db.execute(seriesCandidatesSql(w, leads));
+  const out: FiringInput[] = [];
+  for (const r of rows as Row[]) {
+    try {
+      out.push(...seriesFirings(r, w));
+    } catch (err) {
+      // One series with rules the library cannot expand must not stop every other reminder.
+      console.error(`alerts: cannot expand series ${String(r.id)}; its reminders are skipped`, err);
+    }
+  }
+  return out;
+}
+
+export const ADVANCE_BATCH = 2000;
+
+export function passedSql(to: Date, limit = ADVANCE_BATCH) {
+  return sql`
+    SELECT id, is_recurring, start_local, time_zone, recurrence_rules, next_occurrence_at
+    FROM events WHERE next_occurrence_at <= ${to.toISOString()}::timestamptz
+    ORDER BY next_occurrence_at LIMIT ${limit}`;
+}
+
+/**
+ * Moves `next_occurrence_at` past `to` for every event the scan has passed: the next occurrence
+ * of a series, null for a single event or a finished series. A row changed meanwhile (the
+ * calendar rescheduled it) is left as the calendar set it. Returns how many moved.
+ *
+ * The scan calls it twice: up to the window's start before reading series (normally a no-op;
+ * after an outage it brings stale series up to date, so "next_occurrence_at > from" holds), and
+ * up to the window's end afterwards.
+ */
+export async function advancePassedEvents(db: Db, to: Date, maxBatches = 5): Promise<number> {
+  let moved = 0;
+  for (let batch = 0; batch < maxBatches; batch++) {
+    const { rows } = await db.execute(passedSql(to));
+    if (rows.length === 0) break;
+    const updates = (rows as Row[]).map((r) => {
+      let next: string | null = null;
+      if (r.is_recurring) {
+        try {
+          next = nextOccurrenceAtOrAfter(specOf(r), new Date(to.getTime() + 1))?.toISOString() ?? null;
+        } catch (err) {
+          console.error(`alerts: cannot expand series ${String(r.id)}; it gets no more reminders`, err);
+        }
+      }
+      return { id: r.id, next, prev: asDate(r.next_occurrence_at).toISOString() };
+    });
+    const res = await db.execute(sql`
+      UPDATE events e SET next_occurrence_at = r.next
+      FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) AS r(id text, next timestamptz, prev timestamptz)
+      WHERE e.id = r.id AND e.next_occurrence_at = r.prev`);
+    moved += res.rowCount ?? 0;
+    if (rows.length < ADVANCE_BATCH) break;
+  }
+  return moved;
+}
