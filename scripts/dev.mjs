@@ -44,15 +44,22 @@ const waitReady = setInterval(async () => {
   } catch { /* not up yet */ }
 }, 500);
 
-// Cron Triggers do not run by themselves under `wrangler dev`: fire the scan every minute.
-const ticker = setInterval(() => {
+// Cron Triggers do not run by themselves under `wrangler dev`: fire the scan at the start of
+// every minute, as the deployed `* * * * *` trigger does.
+const tick = () => {
   if (ready) fetch(`${base}/__scheduled?cron=*+*+*+*+*`).catch(() => {});
-}, 60_000);
+};
+let ticker;
+const firstTick = setTimeout(() => {
+  tick();
+  ticker = setInterval(tick, 60_000);
+}, 60_000 - (Date.now() % 60_000));
 
 let stopping = false;
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
+  clearTimeout(firstTick);
   clearInterval(ticker);
   clearInterval(waitReady);
   wrangler.kill('SIGTERM');
