@@ -8,93 +8,16 @@
 // with its call count. Table/index scan counters (pg_stat_user_tables / _indexes) are compared
 // around one call as well, to show which indexes the agenda read and that no table was scanned
 // sequentially. Everything it starts is stopped at the end; its data directory is removed.
-import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { resolve, dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import pg from 'pg';
-import { createScratchDatabase, freePort, migrate, startEmbeddedPostgres, startWsProxy } from '../lib/stack.mjs';
+// BENCH_SCALE=0.05 shrinks the seed for a quick end-to-end check (see lib.mjs).
+import { pathToFileURL } from 'node:url';
+import { api, createTenantWithToken, log, runBench, scaled, startBenchStack, timeRequests } from './lib.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CONTACTS = 10_000;
-const EVENTS = 10_000;
+const CONTACTS = scaled(10_000);
+const EVENTS = scaled(10_000);
 const RECURRING_SHARE = 0.05;
-const TASKS = 5_000;
+const TASKS = scaled(5_000);
 const RUNS = { 7: 200, 30: 100 };
 const WARMUP = 10;
-const ADMIN_TOKEN = 'bench-admin-token';
-const DEADLINE_MS = 10 * 60_000;
-
-const log = (...a) => console.log('[bench:agenda]', ...a);
-const stops = [];
-let watchdog;
-
-async function shutdown(code) {
-  clearTimeout(watchdog);
-  for (const stop of stops.reverse()) await stop().catch((e) => console.error('stop:', e.message));
-  process.exit(code);
-}
-process.on('SIGINT', () => shutdown(130));
-
-// ---------------------------------------------------------------------------------------------
-// Stack: embedded PostgreSQL with pg_stat_statements, migrations, WebSocket proxy, wrangler dev.
-
-async function startDatabase() {
-  if (process.env.DATABASE_URL) {
-    // An external server: statement counts need pg_stat_statements already preloaded there.
-    const scratch = await createScratchDatabase(process.env.DATABASE_URL, `bench_agenda_${process.pid}`);
-    stops.push(scratch.drop);
-    return scratch.url;
-  }
-  const dataDir = `.data/bench-agenda-pg-${process.pid}`;
-  const port = await freePort();
-  let server = await startEmbeddedPostgres({ dataDir, port, persistent: true });
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
-  await admin.query(`ALTER SYSTEM SET pg_stat_statements.track = 'top'`);
-  await admin.end();
-  await server.stop();
-  server = await startEmbeddedPostgres({ dataDir, port, persistent: true }); // restart: preload takes effect
-  stops.push(async () => { await server.stop(); rmSync(resolve(root, dataDir), { recursive: true, force: true }); });
-  const scratch = await createScratchDatabase(server.url, 'bench_agenda');
-  return scratch.url;
-}
-
-async function startWorker(databaseUrl, proxyUrl) {
-  const port = await freePort();
-  const child = spawn('wrangler', [
-    'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort()),
-    '--log-level', 'warn', '--show-interactive-dev-session=false',
-    '--var', `DATABASE_URL:${databaseUrl}`, '--var', `PG_WS_PROXY:${proxyUrl}`, '--var', `ADMIN_TOKEN:${ADMIN_TOKEN}`,
-    '--var', 'RATE_LIMIT_PER_MINUTE:1000000',
-  ], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' }, detached: true });
-  stops.push(async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 240; i++) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) return base;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('wrangler dev did not become ready in 2 minutes');
-}
-
-async function api(base, method, path, { token, body } = {}) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : null;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Seed: one tenant through the API, then bulk SQL (INSERT … SELECT generate_series).
@@ -178,21 +101,12 @@ export async function seed(db, inboxId, personal, tasksCalendar) {
 // ---------------------------------------------------------------------------------------------
 // Measure.
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-
 async function timeAgenda(base, token, days, runs) {
-  for (let i = 0; i < WARMUP; i++) await api(base, 'GET', `/v1/agenda/?days=${days}`, { token });
-  const ms = [];
-  let last;
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    last = await api(base, 'GET', `/v1/agenda/?days=${days}`, { token });
-    ms.push(performance.now() - t);
-  }
-  ms.sort((a, b) => a - b);
+  const t = await timeRequests(() => api(base, 'GET', `/v1/agenda/?days=${days}`, { token }), { runs, warmup: WARMUP });
+  const last = t.values[runs - 1];
   const byType = {};
   for (const item of last.items) byType[item.type] = (byType[item.type] ?? 0) + 1;
-  return { days, runs, p50: percentile(ms, 50), p95: percentile(ms, 95), max: ms[ms.length - 1], count: last.count, byType };
+  return { days, runs, p50: t.p50, p95: t.p95, max: t.max, count: last.count, byType };
 }
 
 async function statementsOfOneCall(db, base, token) {
@@ -230,27 +144,11 @@ async function scansOfOneCall(db, base, token) {
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
-  watchdog = setTimeout(() => { console.error('[bench:agenda] took longer than 10 minutes; giving up'); shutdown(1); }, DEADLINE_MS);
   const started = Date.now();
-  const databaseUrl = await startDatabase();
-  await migrate(databaseUrl);
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  stops.push(() => db.end());
-  await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements').catch((e) => log(`no pg_stat_statements: ${e.message}`));
-  const proxy = await startWsProxy({ target: databaseUrl, port: await freePort() });
-  stops.push(proxy.stop);
-  const base = await startWorker(databaseUrl, proxy.url);
-  log(`stack up in ${((Date.now() - started) / 1000).toFixed(1)} s (${base})`);
-
-  const email = `bench-${Date.now()}@bench.test`;
-  const tenant = await api(base, 'POST', '/v1/admin/tenants/', {
-    token: ADMIN_TOKEN, body: { name: 'Bench', owner_email: email, owner_password: 'bench password 123', inbox_address: `agent-${Date.now()}@bench.test` },
-  });
-  const { access_token: session } = await api(base, 'POST', '/auth/login/', { body: { email, password: 'bench password 123' } });
-  const { token } = await api(base, 'POST', '/v1/tokens/', { token: session, body: { inbox_id: tenant.inbox_id, label: 'bench', scopes: ['read'], requires_approval: [] } });
-  const cals = (await db.query('SELECT id, kind FROM calendars WHERE inbox_id = $1', [tenant.inbox_id])).rows;
-  await seed(db, tenant.inbox_id, cals.find((c) => c.kind === 'personal').id, cals.find((c) => c.kind === 'tasks').id);
+  const { db, base } = await startBenchStack({ name: 'agenda', pgStatStatements: true });
+  const { inboxId, token } = await createTenantWithToken(base, ['read']);
+  const cals = (await db.query('SELECT id, kind FROM calendars WHERE inbox_id = $1', [inboxId])).rows;
+  await seed(db, inboxId, cals.find((c) => c.kind === 'personal').id, cals.find((c) => c.kind === 'tasks').id);
 
   const results = [await timeAgenda(base, token, 7, RUNS[7]), await timeAgenda(base, token, 30, RUNS[30])];
   console.log('\nGET /v1/agenda/ through wrangler dev (agent token, sequential requests, after warm-up)');
@@ -272,5 +170,5 @@ async function main() {
 
 // Run as a script (importing it only borrows `seed`, e.g. to EXPLAIN the agenda statement).
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main().then(() => shutdown(0), (e) => { console.error('[bench:agenda] failed:', e); return shutdown(1); });
+  runBench('bench:agenda', { deadlineMinutes: 10 }, main);
 }

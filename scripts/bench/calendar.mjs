@@ -10,107 +10,25 @@
 // list for comparison, and EXPLAIN (ANALYZE, BUFFERS) of the candidate query. The candidate SQL
 // is the service's own: src/calendar/event-store.ts is bundled with esbuild and made to hand its
 // statement over instead of running it. Everything it starts is stopped at the end.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { pathToFileURL } from 'node:url';
-import { performance } from 'node:perf_hooks';
-import pg from 'pg';
-import { build } from 'esbuild';
-import { createScratchDatabase, freePort, migrate, startEmbeddedPostgres, startWsProxy } from '../lib/stack.mjs';
+// BENCH_SCALE=0.05 shrinks the seed for a quick end-to-end check (see lib.mjs).
+import { api, createTenantWithToken, importBundled, log, percentiles, runBench, scaled, srcModule, startBenchStack, timeRequests } from './lib.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
+const EVENTS = scaled(Number(process.env.BENCH_EVENTS ?? 10_000));
 const RECURRING_SHARE = 0.05;
-const CONTACTS = 1_000;
+const CONTACTS = scaled(1_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
 const WARMUP = 10;
-const ADMIN_TOKEN = 'bench-admin-token';
-const DEADLINE_MS = 10 * 60_000;
 const DAY = 86_400_000;
-
-const log = (...a) => console.log('[bench:calendar]', ...a);
-const stops = [];
-let stopping = false;
-async function stopAll() {
-  if (stopping) return;
-  stopping = true;
-  for (const stop of stops.reverse()) await stop().catch((e) => console.error('[bench:calendar] stop:', e.message));
-}
-const watchdog = setTimeout(async () => {
-  console.error('[bench:calendar] took longer than 10 minutes; giving up');
-  await stopAll();
-  process.exit(2);
-}, DEADLINE_MS);
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, async () => { await stopAll(); process.exit(130); });
-
-// ---------------------------------------------------------------------------------------------
-// Stack
-
-async function startDatabase() {
-  if (process.env.DATABASE_URL) {
-    const scratch = await createScratchDatabase(process.env.DATABASE_URL, `bench_calendar_${process.pid}`);
-    stops.push(scratch.drop);
-    return scratch.url;
-  }
-  const dataDir = `.data/bench-calendar-pg-${process.pid}`;
-  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });
-  stops.push(async () => { await server.stop(); rmSync(resolve(root, dataDir), { recursive: true, force: true }); });
-  return (await createScratchDatabase(server.url, 'bench_calendar')).url;
-}
-
-async function startWorker(databaseUrl, proxyUrl) {
-  const port = await freePort();
-  const child = spawn('wrangler', [
-    'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort()),
-    '--log-level', 'warn', '--show-interactive-dev-session=false',
-    '--var', `DATABASE_URL:${databaseUrl}`, '--var', `PG_WS_PROXY:${proxyUrl}`, '--var', `ADMIN_TOKEN:${ADMIN_TOKEN}`,
-    '--var', 'RATE_LIMIT_PER_MINUTE:1000000',
-  ], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' }, detached: true });
-  stops.push(async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 240; i++) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) return base;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error('wrangler dev did not become ready in 2 minutes');
-}
-
-async function api(base, method, path, { token, body } = {}) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : null;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The service's own candidate query, captured instead of executed.
 
 async function serviceQueries(inboxId, from, to, pageIds) {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-calendar-'));
-  const entry = join(dir, 'entry.ts');
-  writeFileSync(entry, `
-    export { loadWindowCandidates, decorate } from ${JSON.stringify(join(root, 'src/calendar/event-store.ts'))};
+  const mod = await importBundled('calendar', `
+    export { loadWindowCandidates, decorate } from ${srcModule('calendar/event-store.ts')};
     import { PgDialect } from 'drizzle-orm/pg-core';
     export const render = (q) => new PgDialect().sqlToQuery(q);
   `);
-  const out = join(dir, 'store.mjs');
-  await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', outfile: out, logLevel: 'error', nodePaths: [join(root, 'node_modules')] });
-  const mod = await import(pathToFileURL(out).href);
-  rmSync(dir, { recursive: true, force: true });
   let captured;
   const fakeDb = { execute: async (q) => { captured = q; return { rows: [] }; } };
   await mod.loadWindowCandidates(fakeDb, { id: inboxId }, { from, to });
@@ -193,52 +111,29 @@ async function seed(db, inboxId, personal) {
 // ---------------------------------------------------------------------------------------------
 // Measure
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-
 /** Sequential requests; windows start at a random hour within the last year. */
 async function timeWindows(base, token, days) {
   const url = (i) => {
     if (days === 'baseline') return '/v1/calendar/collections/';
-    if (days === null) return `/v1/calendar/events/?limit=50&offset=${(i * 37) % 9000}`;
+    // Pages within the first 9,000 events (fewer under BENCH_SCALE, so pages are not empty).
+    if (days === null) return `/v1/calendar/events/?limit=50&offset=${(i * 37) % scaled(9000)}`;
     const start = new Date(Date.now() - ((i * 7717) % 365) * DAY - ((i * 13) % 24) * 3600_000);
     start.setUTCMinutes(0, 0, 0);
     const end = new Date(start.getTime() + days * DAY);
     return `/v1/calendar/events/?limit=50&after=${start.toISOString()}&before=${end.toISOString()}`;
   };
-  for (let i = 0; i < WARMUP; i++) await api(base, 'GET', url(1000 + i), { token });
-  const ms = [];
-  const totals = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t = performance.now();
-    const page = await api(base, 'GET', url(i), { token });
-    ms.push(performance.now() - t);
-    totals.push(page.total ?? page.length);
-  }
-  ms.sort((a, b) => a - b);
-  totals.sort((a, b) => a - b);
-  return { days, p50: percentile(ms, 50), p95: percentile(ms, 95), max: ms[ms.length - 1], medianTotal: percentile(totals, 50), maxTotal: totals[totals.length - 1] };
+  // Warm-up requests ask for windows of their own (1000 + i), none of the timed ones.
+  const t = await timeRequests((i, warm) => api(base, 'GET', url(warm ? 1000 + i : i), { token }), { runs: RUNS, warmup: WARMUP });
+  const totals = percentiles(t.values.map((page) => page.total ?? page.length));
+  return { days, p50: t.p50, p95: t.p95, max: t.max, medianTotal: totals.p50, maxTotal: totals.max };
 }
 
 async function main() {
   const started = Date.now();
-  const databaseUrl = await startDatabase();
-  await migrate(databaseUrl);
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  stops.push(() => db.end());
-  const proxy = await startWsProxy({ target: databaseUrl, port: await freePort() });
-  stops.push(proxy.stop);
-  const base = await startWorker(databaseUrl, proxy.url);
-  log(`stack up in ${((Date.now() - started) / 1000).toFixed(1)} s (${base})`);
-
-  const email = `bench-${Date.now()}@bench.test`;
-  const tenant = await api(base, 'POST', '/v1/admin/tenants/', {
-    token: ADMIN_TOKEN, body: { name: 'Bench', owner_email: email, owner_password: 'bench password 123', inbox_address: `agent-${Date.now()}@bench.test` },
-  });
-  const { access_token: session } = await api(base, 'POST', '/auth/login/', { body: { email, password: 'bench password 123' } });
-  const { token } = await api(base, 'POST', '/v1/tokens/', { token: session, body: { inbox_id: tenant.inbox_id, label: 'bench', scopes: ['calendar:read'], requires_approval: [] } });
+  const { db, base } = await startBenchStack({ name: 'calendar' });
+  const { inboxId, token } = await createTenantWithToken(base, ['calendar:read']);
   const personal = (await api(base, 'GET', '/v1/calendar/collections/', { token })).find((c) => c.isDefault).id;
-  await seed(db, tenant.inbox_id, personal);
+  await seed(db, inboxId, personal);
 
   const results = [
     await timeWindows(base, token, 7), await timeWindows(base, token, 30), await timeWindows(base, token, null),
@@ -252,8 +147,9 @@ async function main() {
 
   const from = new Date(Date.now() - 180 * DAY - 2 * DAY);
   const to = new Date(from.getTime() + 11 * DAY); // a week plus the all-day slack either side, as the service asks for
-  const pageIds = (await db.query(`SELECT id FROM events WHERE inbox_id = $1 ORDER BY start_at, id LIMIT 50 OFFSET 4000`, [tenant.inbox_id])).rows.map((r) => r.id);
-  const { candidates, decorations } = await serviceQueries(tenant.inbox_id, from, to, pageIds);
+  // One page from the middle of the inbox (scaled with the seed, or a small one has no such page).
+  const pageIds = (await db.query(`SELECT id FROM events WHERE inbox_id = $1 ORDER BY start_at, id LIMIT 50 OFFSET $2`, [inboxId, scaled(4000)])).rows.map((r) => r.id);
+  const { candidates, decorations } = await serviceQueries(inboxId, from, to, pageIds);
   for (const [what, q] of [['Candidate query of a one-week window', candidates], ['Labels and participants (with their contacts) of one page of 50 events', decorations]]) {
     const plan = await db.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${q.sql}`, q.params);
     const rows = await db.query(q.sql, q.params);
@@ -263,9 +159,4 @@ async function main() {
   console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-main().then(async () => { clearTimeout(watchdog); await stopAll(); process.exit(0); }, async (e) => {
-  console.error('[bench:calendar] failed:', e);
-  clearTimeout(watchdog);
-  await stopAll();
-  process.exit(1);
-});
+runBench('bench:calendar', { deadlineMinutes: 10 }, main);

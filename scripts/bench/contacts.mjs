@@ -6,60 +6,26 @@
 // q) measures p50/p95 of GET /v1/contacts/?q=… through wrangler dev and of the very same SQL run
 // directly, side by side, and prints EXPLAIN (ANALYZE, BUFFERS) of the list query. The SQL and
 // the search normaliser are the service's own, bundled from src/ with esbuild.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// BENCH_SCALE=0.05 shrinks the seed for a quick end-to-end check (see lib.mjs).
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
-import { build } from 'esbuild';
-import { createScratchDatabase, freePort, migrate, startEmbeddedPostgres, startWsProxy } from '../lib/stack.mjs';
+import { api, createTenantWithToken, importBundled, log, runBench, scaled, srcModule, startBenchStack, timeRequests } from './lib.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
+const CONTACTS = scaled(Number(process.env.BENCH_CONTACTS ?? 100_000));
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
-const ADMIN_TOKEN = 'bench-admin-token';
-const DEADLINE_MS = 15 * 60_000;
-
-const log = (...a) => console.log('[bench]', ...a);
-const stops = [];
-let stopping = false;
-async function stopAll() {
-  if (stopping) return;
-  stopping = true;
-  for (const stop of stops.reverse()) await stop().catch((e) => console.error('[bench] stop:', e.message));
-}
-const deadline = setTimeout(async () => {
-  console.error('[bench] deadline reached, stopping');
-  await stopAll();
-  process.exit(2);
-}, DEADLINE_MS);
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, async () => { await stopAll(); process.exit(130); });
 
 // ---------------------------------------------------------------------------------------------
 // The service's own code: the list query builder and the search normaliser.
 
-async function loadService() {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-contacts-'));
-  const entry = join(dir, 'entry.ts');
-  writeFileSync(entry, `
-    export { contactListQuery } from ${JSON.stringify(join(root, 'src/contacts/service.ts'))};
-    export { searchNameOf, searchEmailsOf, searchPhonesOf } from ${JSON.stringify(join(root, 'src/contacts/search.ts'))};
-    export { newId } from ${JSON.stringify(join(root, 'src/http/ids.ts'))};
+function loadService() {
+  return importBundled('contacts', `
+    export { contactListQuery } from ${srcModule('contacts/service.ts')};
+    export { searchNameOf, searchEmailsOf, searchPhonesOf } from ${srcModule('contacts/search.ts')};
+    export { newId } from ${srcModule('http/ids.ts')};
     import { PgDialect } from 'drizzle-orm/pg-core';
     const dialect = new PgDialect();
     export const render = (q) => dialect.sqlToQuery(q);
   `);
-  const out = join(dir, 'service.mjs');
-  await build({
-    entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', outfile: out, logLevel: 'error',
-    nodePaths: [join(root, 'node_modules')],
-  });
-  const mod = await import(pathToFileURL(out).href);
-  rmSync(dir, { recursive: true, force: true });
-  return mod;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -169,105 +135,22 @@ async function seed(client, svc, inboxId) {
 
 // ---------------------------------------------------------------------------------------------
 
-function stats(ms) {
-  const s = [...ms].sort((a, b) => a - b);
-  const at = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
-  return { n: s.length, p50: at(0.5), p95: at(0.95), max: s[s.length - 1] };
-}
-
-async function measure(fn) {
-  for (let i = 0; i < CONCURRENCY * 2; i++) await fn(); // warm-up
-  const times = [];
-  let issued = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (issued < REQUESTS) {
-      issued++;
-      const t0 = performance.now();
-      await fn();
-      times.push(performance.now() - t0);
-    }
-  }));
-  return stats(times);
-}
-
-async function startWrangler({ port, databaseUrl, proxyUrl, persistDir }) {
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort()),
-    '--persist-to', persistDir,
-    '--var', `DATABASE_URL:${databaseUrl}`, '--var', `PG_WS_PROXY:${proxyUrl}`, '--var', `ADMIN_TOKEN:${ADMIN_TOKEN}`,
-    '--var', 'RATE_LIMIT_PER_MINUTE:100000000'];
-  const child = spawn('wrangler', args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
-  let output = '';
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
-  stops.push(() => new Promise((ok) => {
-    if (child.exitCode !== null) return ok();
-    child.once('exit', () => ok());
-    child.kill('SIGTERM');
-    setTimeout(() => { if (child.exitCode === null) child.kill('SIGKILL'); }, 5000).unref();
-  }));
-  const base = `http://127.0.0.1:${port}`;
-  const t0 = Date.now();
-  while (Date.now() - t0 < 120_000) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${output.slice(-3000)}`);
-    try {
-      if ((await fetch(`${base}/health`)).ok) return base;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`wrangler dev did not become ready:\n${output.slice(-3000)}`);
-}
-
-async function api(base, method, path, { token, body } = {}) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 500)}`);
-  return text ? JSON.parse(text) : null;
-}
-
 const fmt = (x) => `${x.toFixed(1).padStart(7)} ms`;
 
 async function main() {
   const started = performance.now();
   const svc = await loadService();
-
-  let serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const port = await freePort();
-    const dataDir = `.data/bench-pg-${process.pid}`;
-    const server = await startEmbeddedPostgres({ dataDir, port, persistent: false });
-    stops.push(async () => { await server.stop(); rmSync(resolve(root, dataDir), { recursive: true, force: true }); });
-    serverUrl = server.url;
-    log(`embedded PostgreSQL on 127.0.0.1:${port}`);
-  }
-  const scratch = await createScratchDatabase(serverUrl, `inbox_bench_${process.pid}_${Date.now().toString(36)}`);
-  stops.push(scratch.drop);
-  await migrate(scratch.url);
-  const proxy = await startWsProxy({ target: scratch.url, port: await freePort() });
-  stops.push(proxy.stop);
-  const persistDir = resolve(root, `.data/bench-wrangler-${process.pid}`);
-  stops.push(async () => rmSync(persistDir, { recursive: true, force: true }));
-  const base = await startWrangler({ port: await freePort(), databaseUrl: scratch.url, proxyUrl: proxy.url, persistDir });
-  log(`wrangler dev ready at ${base}`);
-
+  const { db: client, pool: newPool, base } = await startBenchStack({ name: 'contacts' });
   // A tenant, its inbox and a read-only agent token, through the public API.
-  const owner = { email: 'bench-owner@bench.test', password: 'bench password 123' };
-  const tenant = await api(base, 'POST', '/v1/admin/tenants/', { token: ADMIN_TOKEN, body: { name: 'Bench', owner_email: owner.email, owner_password: owner.password, inbox_address: 'bench@bench.test' } });
-  const session = (await api(base, 'POST', '/auth/login/', { body: owner })).access_token;
-  const token = (await api(base, 'POST', '/v1/tokens/', { token: session, body: { inbox_id: tenant.inbox_id, label: 'bench', scopes: ['contacts:read'] } })).token;
+  const { inboxId, token } = await createTenantWithToken(base, ['contacts:read']);
+  await seed(client, svc, inboxId);
 
-  const client = new pg.Client({ connectionString: scratch.url });
-  await client.connect();
-  stops.push(() => client.end());
-  await seed(client, svc, tenant.inbox_id);
-
-  // A phone and an email fragment taken from real rows, so each kind has hits.
+  // A phone and an email fragment taken from real rows, so each kind has hits (the offsets
+  // shrink with BENCH_SCALE, or a small seed would have no such row).
   const { rows: [sample] } = await client.query(`
-    SELECT (SELECT phones->0->>'number' FROM contacts WHERE phones->0->>'number' LIKE '+1 (%' ORDER BY id LIMIT 1 OFFSET 500) AS phone,
-           (SELECT split_part(emails->0->>'address', '@', 1) FROM contacts WHERE emails->0->>'address' ~ '[0-9]@' ORDER BY id LIMIT 1 OFFSET 700) AS email`);
+    SELECT (SELECT phones->0->>'number' FROM contacts WHERE phones->0->>'number' LIKE '+1 (%' ORDER BY id LIMIT 1 OFFSET $1) AS phone,
+           (SELECT split_part(emails->0->>'address', '@', 1) FROM contacts WHERE emails->0->>'address' ~ '[0-9]@' ORDER BY id LIMIT 1 OFFSET $2) AS email`,
+  [scaled(500), scaled(700)]);
   const phoneFragment = sample.phone.slice(3, 12); // '(415) 555' → digits 415555
   const emailFragment = sample.email.split('.').pop(); // e.g. 'nowak37'
   const kinds = [
@@ -277,22 +160,23 @@ async function main() {
     { kind: 'no q (browse)', q: undefined },
   ];
 
-  const pool = new pg.Pool({ connectionString: scratch.url, max: CONCURRENCY });
-  stops.push(() => pool.end());
+  const pool = newPool({ max: CONCURRENCY });
   const page = { offset: 0, limit: 50 };
+  const timing = { runs: REQUESTS, concurrency: CONCURRENCY, warmup: CONCURRENCY * 2 };
   const results = [];
   for (const k of kinds) {
     const path = `/v1/contacts/?limit=${page.limit}${k.q === undefined ? '' : `&q=${encodeURIComponent(k.q)}`}`;
-    const query = svc.render(svc.contactListQuery(tenant.inbox_id, k.q, page));
+    const query = svc.render(svc.contactListQuery(inboxId, k.q, page));
     const viaHttp = await api(base, 'GET', path, { token });
     const viaSql = (await pool.query(query.sql, query.params)).rows[0];
     if (viaHttp.total !== viaSql.total) throw new Error(`${k.kind}: HTTP total ${viaHttp.total} ≠ SQL total ${viaSql.total}`);
-    const http = await measure(async () => {
+    // Raw fetch, body read but not parsed: only the request is timed, not JSON.parse.
+    const http = await timeRequests(async () => {
       const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
       if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
       await res.arrayBuffer();
-    });
-    const direct = await measure(() => pool.query(query.sql, query.params));
+    }, timing);
+    const direct = await timeRequests(() => pool.query(query.sql, query.params), timing);
     const plan = (await pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${query.sql}`, query.params)).rows.map((r) => r['QUERY PLAN']).join('\n');
     results.push({ ...k, total: viaHttp.total, http, direct, plan });
     log(`${k.kind}: done`);
@@ -308,13 +192,4 @@ async function main() {
   console.log(`\n[bench] total ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-try {
-  await main();
-  await stopAll();
-  clearTimeout(deadline);
-  process.exit(0);
-} catch (e) {
-  console.error('[bench] failed:', e);
-  await stopAll();
-  process.exit(1);
-}
+runBench('bench', { deadlineMinutes: 15 }, main);

@@ -22,73 +22,31 @@
 // Starts its own embedded PostgreSQL (or a scratch database on DATABASE_URL) and removes
 // everything at the end. Bounded: the seed takes a few minutes on 2 cores; a watchdog stops the
 // run after 20 minutes.
-import { mkdirSync, rmSync } from 'node:fs';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// BENCH_SCALE=0.05 shrinks the seed for a quick end-to-end check (see lib.mjs).
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
-import { build } from 'esbuild';
-import { createScratchDatabase, freePort, migrate, startEmbeddedPostgres } from '../lib/stack.mjs';
+import { importBundled, log, percentiles, runBench, scaled, srcModule, startBenchStack } from './lib.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const INBOXES = 1_000;
-const CONTACTS = 1_000_000;
-const EVENTS = 1_000_000;
-const DUE_SINGLE = 400;
-const DUE_SERIES = 100;
-const SERIES = 50_000;
+const INBOXES = scaled(1_000);
+const CONTACTS = scaled(1_000_000);
+const EVENTS = scaled(1_000_000);
+const DUE_SINGLE = scaled(400);
+const DUE_SERIES = scaled(100);
+const SERIES = scaled(50_000);
 const T0 = new Date('2030-01-15T09:00:00Z');
 const MINUTE = 60_000;
-const DEADLINE_MS = 20 * 60_000;
-
-const log = (...a) => console.log('[bench:scan]', ...a);
-const stops = [];
-let stopping = false;
-async function stopAll() {
-  if (stopping) return;
-  stopping = true;
-  for (const stop of stops.reverse()) await stop().catch((e) => console.error('[bench:scan] stop:', e.message));
-}
-const watchdog = setTimeout(async () => {
-  console.error('[bench:scan] took longer than 20 minutes; giving up');
-  await stopAll();
-  process.exit(2);
-}, DEADLINE_MS);
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, async () => { await stopAll(); process.exit(130); });
-
-async function startDatabase() {
-  if (process.env.DATABASE_URL) {
-    const scratch = await createScratchDatabase(process.env.DATABASE_URL, `bench_scan_${process.pid}`);
-    stops.push(scratch.drop);
-    return scratch.url;
-  }
-  const dataDir = `.data/bench-scan-pg-${process.pid}`;
-  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: true });
-  stops.push(async () => { await server.stop(); rmSync(resolve(root, dataDir), { recursive: true, force: true }); });
-  return (await createScratchDatabase(server.url, 'bench_scan')).url;
-}
 
 /** The Worker's scan code, bundled for Node, plus Drizzle's node-postgres driver from the same bundle. */
-async function loadScanCore() {
-  const dir = join(root, '.data', `bench-scan-${process.pid}`);
-  mkdirSync(dir, { recursive: true });
-  stops.push(async () => rmSync(dir, { recursive: true, force: true }));
-  const entry = join(dir, 'entry.ts');
-  const out = join(dir, 'scan-core.mjs');
-  const { writeFileSync } = await import('node:fs');
-  writeFileSync(entry, `
-    export { scanDue } from ${JSON.stringify(join(root, 'src/jobs/scan.ts'))};
-    export { dueAnniversariesSql } from ${JSON.stringify(join(root, 'src/jobs/scan/anniversaries.ts'))};
-    export { dueRemindersSql, reminderLeads } from ${JSON.stringify(join(root, 'src/jobs/scan/reminders.ts'))};
-    export { seriesCandidatesSql, passedSql } from ${JSON.stringify(join(root, 'src/jobs/scan/series.ts'))};
-    export { unsentSql } from ${JSON.stringify(join(root, 'src/alerts/ledger.ts'))};
+function loadScanCore() {
+  return importBundled('scan', `
+    export { scanDue } from ${srcModule('jobs/scan.ts')};
+    export { dueAnniversariesSql } from ${srcModule('jobs/scan/anniversaries.ts')};
+    export { dueRemindersSql, reminderLeads } from ${srcModule('jobs/scan/reminders.ts')};
+    export { seriesCandidatesSql, passedSql } from ${srcModule('jobs/scan/series.ts')};
+    export { unsentSql } from ${srcModule('alerts/ledger.ts')};
     export { drizzle } from 'drizzle-orm/node-postgres';
     export { sql } from 'drizzle-orm';
     export { PgDialect } from 'drizzle-orm/pg-core';
   `);
-  // pg stays external (it is this script's own); the bundle sits under the repo so it resolves.
-  await build({ entryPoints: [entry], bundle: true, format: 'esm', platform: 'node', outfile: out, logLevel: 'error', external: ['pg', 'pg-native'] });
-  return import(pathToFileURL(out).href);
 }
 
 const iso = (d) => d.toISOString();
@@ -237,18 +195,12 @@ async function explain(client, core, title, query) {
 
 async function main() {
   const started = performance.now();
-  const url = await startDatabase();
-  await migrate(url);
-  log('migrated');
+  const { db: seedClient, pool: newPool } = await startBenchStack({ name: 'scan', worker: false });
   const core = await loadScanCore();
-  const seedClient = new pg.Client({ connectionString: url });
-  await seedClient.connect();
-  stops.push(() => seedClient.end());
   await seed(seedClient);
   log(`seed done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
-  stops.push(() => pool.end());
+  const pool = newPool({ max: 4 });
   const stats = new Map();
   instrument(pool, stats);
   const db = core.drizzle({ client: pool });
@@ -273,22 +225,13 @@ async function main() {
   await explain(seedClient, core, 'idle anniversaries (window 09:00–09:01Z)', core.dueAnniversariesSql(idleWindow, idleWindow.to));
 
   const { rows: [counts] } = await seedClient.query(`SELECT count(*)::int AS deliveries, count(*) FILTER (WHERE enqueued_at IS NOT NULL)::int AS enqueued FROM deliveries`);
-  const idleMs = idle.map((x) => x.ms).sort((a, b) => a - b);
+  const idleMs = percentiles(idle.map((x) => x.ms));
   console.log('\n=== bench:scan summary ===');
   console.log(`data: ${INBOXES} inboxes, ${CONTACTS.toLocaleString('en')} contacts (1 birthday each), ${EVENTS.toLocaleString('en')} events (${SERIES.toLocaleString('en')} weekly series), ${2 * INBOXES} alerts`);
   console.log(`due tick:  ${due.ms.toFixed(0)} ms for ${due.report.recorded.anniversaries} birthdays + ${due.report.recorded.reminders + due.report.recorded.seriesReminders} reminders recorded and ${due.queue.messages} messages enqueued (${due.queue.batches} sendBatch calls)`);
-  console.log(`idle tick: median ${idleMs[2].toFixed(0)} ms (min ${idleMs[0].toFixed(0)}, max ${idleMs[4].toFixed(0)}) over 5 ticks`);
+  console.log(`idle tick: median ${idleMs.p50.toFixed(0)} ms (min ${idleMs.min.toFixed(0)}, max ${idleMs.max.toFixed(0)}) over ${idleMs.n} ticks`);
   console.log(`ledger: ${counts.deliveries} deliveries, ${counts.enqueued} enqueued`);
   console.log(`total run: ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
-try {
-  await main();
-  await stopAll();
-  clearTimeout(watchdog);
-  process.exit(0);
-} catch (err) {
-  console.error('[bench:scan] failed:', err);
-  await stopAll();
-  process.exit(1);
-}
+runBench('bench:scan', { deadlineMinutes: 20 }, main);
