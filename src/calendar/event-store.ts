@@ -7,6 +7,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import type { Inbox } from '../http/context';
 import type { EventStatus } from './schemas';
+import type { Schedule } from './schedule';
 
 export interface ParticipantRecord {
   name: string | null;
@@ -29,7 +30,8 @@ export interface OverrideRecord {
   updatedAt: Date;
 }
 
-export interface EventRecord {
+/** A stored event: its schedule (as `buildSchedule` computes it) plus what it says and carries. */
+export interface EventRecord extends Schedule {
   id: string;
   calendarId: string;
   title: string;
@@ -37,15 +39,6 @@ export interface EventRecord {
   status: EventStatus;
   location: string | null;
   participants: ParticipantRecord[];
-  timeZone: string;
-  startLocal: string;
-  startAt: Date;
-  duration: string;
-  durationSeconds: number;
-  recurrenceRules: string[];
-  isRecurring: boolean;
-  seriesEndAt: Date | null;
-  nextOccurrenceAt: Date | null;
   armedAt: Date;
   createdAt: Date;
   updatedAt: Date;
