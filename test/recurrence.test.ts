@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RRuleTemporal } from 'rrule-temporal';
 import {
-  instantToWall, nextOccurrenceAtOrAfter, occurrencesInWindow, parseRecurrenceRules, seriesEnd, toIsoZ,
-  type SeriesSpec,
+  instantToWall, nextOccurrenceAtOrAfter, occurrencesInWindow, offsetMsAt, parseRecurrenceRules, seriesEnd, toIsoZ,
+  withLibraryExpansion, type SeriesSpec,
 } from '../src/time';
 
 const NY = 'America/New_York';
@@ -258,4 +258,136 @@ describe('seriesEnd and nextOccurrenceAtOrAfter', () => {
     expect(() => occurrencesInWindow(spec('2024-06-01T09:00:00', ['RRULE:FREQ=NEVER']), at('2024-06-01T00:00:00Z'), at('2024-07-01T00:00:00Z'))).toThrow(RangeError);
     expect(() => seriesEnd(spec('2024-06-01T09:00:00', [], 'Mars/Base'))).toThrow(RangeError);
   });
+});
+
+describe('arithmetic expansion and cached zone offsets agree with the library and with Intl', () => {
+  // Deterministic pseudo-random cases (mulberry32), so a failure reproduces.
+  const rng = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const ZONES = ['UTC', NY, 'Europe/Berlin', 'Australia/Lord_Howe', 'Asia/Kolkata'];
+  const DAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+  /** A random rule of a shape the arithmetic path takes (and now and then one it does not). */
+  function randomSeries(r: () => number): SeriesSpec {
+    for (;;) {
+      const s = randomCandidate(r);
+      if (parseRecurrenceRules(s.rules).ok) return s; // e.g. not a YEARLY COUNT past year 9999
+    }
+  }
+
+  function randomCandidate(r: () => number): SeriesSpec {
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+    const some = <T>(xs: readonly T[], n: number): T[] => [...xs].sort(() => r() - 0.5).slice(0, n);
+    const zone = pick(ZONES);
+    // Starts cluster on the days and hours where zones change offset.
+    const year = 2016 + Math.floor(r() * 10);
+    const month = pick([1, 2, 3, 4, 6, 10, 11, 12]);
+    // Month ends too: the 29th to 31st are skipped in shorter months (and years).
+    const monthEnd = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    const day = r() < 0.25 ? Math.min(monthEnd, pick([29, 30, 31])) : 1 + Math.floor(r() * 28);
+    const [h, m] = pick([[0, 0], [1, 30], [2, 0], [2, 30], [3, 0], [9, 0], [12, 15], [23, 59], [Math.floor(r() * 24), Math.floor(r() * 60)]]);
+    const startLocal = `${year}-${pad(month)}-${pad(day)}T${pad(h!)}:${pad(m!)}:${pad(r() < 0.2 ? 30 : 0)}`;
+    const freq = pick(['DAILY', 'WEEKLY', 'WEEKLY', 'MONTHLY', 'MONTHLY', 'YEARLY']);
+    const parts = [`FREQ=${freq}`];
+    if (r() < 0.4) parts.push(`INTERVAL=${pick([2, 3, 4, 5, 12])}`);
+    if (freq === 'DAILY' && r() < 0.4) parts.push(`BYDAY=${some(DAYS, 1 + Math.floor(r() * 5)).join(',')}`);
+    if (freq === 'WEEKLY') {
+      if (r() < 0.7) parts.push(`BYDAY=${some(DAYS, 1 + Math.floor(r() * 6)).join(',')}`);
+      if (r() < 0.3) parts.push(`WKST=${pick(DAYS)}`);
+    }
+    if (freq === 'MONTHLY') {
+      const kind = r();
+      if (kind < 0.3) parts.push(`BYMONTHDAY=${some([1, 2, 15, 28, 29, 30, 31, -1, -2, -7, -31], 1 + Math.floor(r() * 3)).join(',')}`);
+      else if (kind < 0.6) parts.push(`BYDAY=${some(['MO', 'FR', '1MO', '2TU', '-1FR', '-2SU', '5WE', '-5TH', '3SA'], 1 + Math.floor(r() * 3)).join(',')}`);
+    }
+    if (r() < 0.08) parts.push(pick(['BYSETPOS=1;BYDAY=MO,FR', 'BYMONTH=3,10', 'BYHOUR=8,17']));
+    const end = r();
+    if (end < 0.35) parts.push(`COUNT=${pick([1, 2, 5, 30, 100, 400])}`);
+    else if (end < 0.6) parts.push(`UNTIL=${pick([`${year + 1}0331`, `${year + 2}1103T060000Z`, `${year + 3}0101T000000Z`])}`);
+    const rules = [`RRULE:${parts.join(';')}`];
+    if (r() < 0.3) rules.push(`EXDATE;VALUE=DATE:${year + 1}${pad(month)}${pad(day)}`, `EXDATE;TZID=${zone}:${year}${pad(month)}${pad(day)}T${pad(h!)}${pad(m!)}00`);
+    if (r() < 0.2) rules.push(`RDATE:${year + 1}0315T120000Z`);
+    return { startLocal, timeZone: zone, durationSeconds: pick([0, 1800, 3600, 2 * 86_400]), rules };
+  }
+
+  it('expands generated rules exactly as rrule-temporal does, DST changes included', () => {
+    const r = rng(20_240_310);
+    let compared = 0;
+    const fixed: SeriesSpec[] = [
+      spec('2016-02-29T09:00:00', ['RRULE:FREQ=YEARLY'], NY),
+      spec('2016-02-29T09:00:00', ['RRULE:FREQ=YEARLY;INTERVAL=4;COUNT=30'], 'Europe/Berlin'),
+      spec('2016-01-31T02:30:00', ['RRULE:FREQ=MONTHLY;COUNT=40'], NY),
+      spec('2016-03-27T02:30:00', ['RRULE:FREQ=MONTHLY;BYDAY=-1SU'], 'Europe/Berlin'),
+      spec('2016-10-02T02:15:00', ['RRULE:FREQ=MONTHLY;BYDAY=1SU,5SU,-5SA;UNTIL=20200101'], 'Australia/Lord_Howe'),
+      spec('2016-11-06T01:30:00', ['RRULE:FREQ=WEEKLY;BYDAY=SU;WKST=SU;INTERVAL=52'], NY),
+    ];
+    for (let i = 0; i < 400 + fixed.length; i++) {
+      const s = fixed[i - 400] ?? randomSeries(r);
+      const startYear = Number(s.startLocal.slice(0, 4));
+      // Windows over DST changes of several zones (March/April, October/November) and at random.
+      const windows: Array<[number, number]> = [];
+      for (let j = 0; j < 4; j++) {
+        const y = startYear + Math.floor(r() * 4) - (j === 0 ? 1 : 0);
+        const from = Date.UTC(y, [2, 3, 9, 10, Math.floor(r() * 12)][j]!, 1 + Math.floor(r() * 28), Math.floor(r() * 24));
+        windows.push([from, from + (r() < 0.5 ? 7 : 30) * 86_400_000]);
+      }
+      const run = () => ({
+        windows: windows.map(([a, b]) => isos(occurrencesInWindow(s, new Date(a), new Date(b)))),
+        capped: isos(occurrencesInWindow(s, new Date(windows[1]![0]), new Date(windows[1]![0] + 400 * 86_400_000), 3)),
+        next: windows.map(([a]) => nextOccurrenceAtOrAfter(s, new Date(a))?.toISOString() ?? null),
+        end: seriesEnd(s)?.toISOString() ?? null,
+      });
+      const fast = run();
+      const library = withLibraryExpansion(run);
+      expect(fast, JSON.stringify(s)).toEqual(library);
+      compared += fast.windows.flat().length;
+    }
+    expect(compared).toBeGreaterThan(2000);
+  }, 120_000);
+
+  it('reads zone offsets exactly as Intl does, at and around every change', () => {
+    const formats = new Map<string, Intl.DateTimeFormat>();
+    const intl = (ms: number, tz: string) => {
+      const f = formats.get(tz) ?? new Intl.DateTimeFormat('en-US', {
+        timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+      });
+      formats.set(tz, f);
+      const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, Number(x.value)]));
+      const d = new Date(0);
+      d.setUTCFullYear(p.year!, p.month! - 1, p.day!);
+      d.setUTCHours(p.hour! % 24, p.minute!, p.second!, 0);
+      return d.getTime() - Math.floor(ms / 1000) * 1000;
+    };
+    // Zones with odd-second historical offsets, half-hour DST and changes days apart.
+    const zones = [NY, 'Europe/Berlin', 'Australia/Lord_Howe', 'Europe/Amsterdam', 'Africa/Freetown', 'America/Sao_Paulo', 'Asia/Gaza'];
+    const r = rng(7);
+    let changes = 0;
+    for (const tz of zones) {
+      // Find changes by six-hour steps over a few eras, pin each to its second, and probe around it.
+      const eras = [[Date.UTC(1883, 10, 1), Date.UTC(1884, 0, 1)], [Date.UTC(1937, 0, 1), Date.UTC(1946, 0, 1)], [Date.UTC(2023, 0, 1), Date.UTC(2026, 0, 1)]];
+      for (const [from, to] of eras as Array<[number, number]>) {
+        const STEP = 6 * 3_600_000;
+        for (let t = from; t < to; t += STEP) {
+          if (r() < 0.05) expect(offsetMsAt(t + 1234, tz)).toBe(intl(t + 1234, tz));
+          if (intl(t, tz) === intl(t + STEP, tz)) continue;
+          let [lo, hi] = [t, t + STEP];
+          while (hi - lo > 1000) {
+            const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+            if (intl(mid, tz) === intl(t, tz)) lo = mid;
+            else hi = mid;
+          }
+          changes++;
+          for (const ms of [hi - 86_400_000, hi - 3_600_000, hi - 1001, hi - 1000, hi - 1, hi, hi + 999, hi + 1000, hi + Math.floor(3_600_000 * r()), hi - Math.floor(86_400_000 * r())]) {
+            expect(offsetMsAt(ms, tz), `${tz} ${new Date(ms).toISOString()}`).toBe(intl(ms, tz));
+          }
+        }
+      }
+    }
+    expect(changes).toBeGreaterThan(60);
+  }, 120_000);
 });

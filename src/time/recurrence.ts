@@ -12,25 +12,25 @@
  * COUNT-limited series count whole cycles arithmetically instead of walking from the start.
  * Only COUNT-limited MONTHLY/YEARLY series are counted from the start (their span is capped at
  * 1000 years by the parser). Nothing is generated past 9999-12-31.
+ *
+ * The common rule shapes (DAILY, WEEKLY, MONTHLY by day or weekday, plain YEARLY) skip the
+ * library altogether: recurrence-fast.ts generates their wall times with integer arithmetic,
+ * yielding exactly what the library would (a test compares the two on generated rules). Specs
+ * are compiled once and memoised (series.ts), and zone offsets are memoised per day
+ * (zone-offsets.ts), so a series expanded again costs a few microseconds.
  */
 import { RRuleTemporal } from 'rrule-temporal';
-import { parseRecurrence, type DateValue, type RruleSpec } from './recurrence-rules';
-import {
-  DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, formatWallMs, instantMsToWallMs, isValidTimeZone, parseWall,
-  wallMsListToInstantMs, wallMsToInstantMs, wallPartsToMs,
-} from './zones';
+import type { RruleSpec } from './recurrence-rules';
+import { compileSeries, isExcluded, type Series, type SeriesSpec } from './series';
+import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, formatWallMs, wallMsListToInstantMs, wallMsToInstantMs } from './zones';
 
 export {
   parseRecurrenceRules, parseRecurrence, MAX_COUNT, MAX_INTERVAL, MAX_DATE_VALUES, MAX_SPAN_YEARS,
 } from './recurrence-rules';
 export type { RecurrenceParse, DateValue, RruleSpec, ParsedRecurrence, Freq } from './recurrence-rules';
+export { withLibraryExpansion } from './series';
 
-export interface SeriesSpec {
-  startLocal: string; // wall time in timeZone
-  timeZone: string;
-  durationSeconds: number;
-  rules: string[];
-}
+export type { SeriesSpec } from './series';
 
 export const DEFAULT_MAX_OCCURRENCES = 5000;
 const YEAR_MS = 366 * DAY_MS;
@@ -41,58 +41,11 @@ const SLACK_MS = 2 * DAY_MS;
 /** Periods per call into the engine; it refuses to advance more than maxIterations periods. */
 const PERIODS_PER_CALL = 2000;
 const MAX_WALL = Date.UTC(9999, 11, 31, 23, 59, 59);
+const MAX_ENGINES_PER_SERIES = 4;
 
 const FIXED_UNIT_MS: Partial<Record<RruleSpec['freq'], number>> = {
   WEEKLY: 7 * DAY_MS, DAILY: DAY_MS, HOURLY: HOUR_MS, MINUTELY: MINUTE_MS, SECONDLY: SECOND_MS,
 };
-
-interface Series {
-  zone: string;
-  startWall: number;
-  startMs: number;
-  durationMs: number;
-  rule: RruleSpec | null;
-  untilMs: number | null;
-  exInstants: Set<number>;
-  exDates: Set<string>;
-  rdates: number[];
-  startIsGenerated?: boolean;
-}
-
-function compile(spec: SeriesSpec): Series {
-  const zone = spec.timeZone;
-  if (!isValidTimeZone(zone)) throw new RangeError(`invalid time zone '${zone}'`);
-  const start = parseWall(spec.startLocal);
-  if (!start) throw new RangeError(`invalid start '${spec.startLocal}'`);
-  const parsed = parseRecurrence(spec.rules);
-  if (!parsed.ok) throw new RangeError(`invalid recurrence rules: ${parsed.message}`);
-  const { rrule, exdates, rdates } = parsed.value;
-  const startWall = wallPartsToMs(start);
-  const timeOfDay = formatWallMs(startWall).slice(10);
-  const toMs = (v: DateValue, dateTime: string): number => {
-    if (v.kind === 'utc') return v.ms;
-    const wall = v.kind === 'date' ? `${v.date}${dateTime}` : v.wall;
-    return wallMsToInstantMs(wallPartsToMs(parseWall(wall)!), v.kind === 'local' && v.tzid ? v.tzid : zone).ms;
-  };
-  const s: Series = {
-    zone,
-    startWall,
-    startMs: wallMsToInstantMs(startWall, zone).ms,
-    durationMs: Math.max(0, spec.durationSeconds) * SECOND_MS,
-    rule: rrule,
-    // A date-only UNTIL includes its whole day in the event's zone.
-    untilMs: rrule?.until ? toMs(rrule.until, 'T23:59:59') : null,
-    exInstants: new Set(exdates.filter((v) => v.kind !== 'date').map((v) => toMs(v, timeOfDay))),
-    exDates: new Set(exdates.flatMap((v) => (v.kind === 'date' ? [v.date] : []))),
-    // A date-only RDATE of a timed event takes the event's own time of day.
-    rdates: rdates.map((v) => toMs(v, timeOfDay)).sort((a, b) => a - b),
-  };
-  return s;
-}
-
-function isExcluded(s: Series, ms: number): boolean {
-  return s.exInstants.has(ms) || (s.exDates.size > 0 && s.exDates.has(formatWallMs(instantMsToWallMs(ms, s.zone)).slice(0, 10)));
-}
 
 // ---------------------------------------------------------------------------------------------
 // Wall-clock generation (everything here is in wall ms)
@@ -102,13 +55,22 @@ function isExcluded(s: Series, ms: number): boolean {
  * slower than its endless ones for calendar frequencies, so counting happens here.
  */
 function engineAt(s: Series, anchorWall: number): RRuleTemporal {
-  const text = `${formatWallMs(anchorWall)}+00:00[UTC]`;
-  return new RRuleTemporal({
-    rruleString: s.rule!.body,
-    dtstart: { timeZoneId: 'UTC', toString: () => text },
-    cache: false,
-    maxIterations: 100_000,
-  });
+  // Building the engine parses the rule and DTSTART again; a series asks for the same anchors
+  // call after call (its start, or the grid point before a recurring window), so keep a few.
+  const engines = (s.memo.engines ??= new Map());
+  let engine = engines.get(anchorWall);
+  if (!engine) {
+    const text = `${formatWallMs(anchorWall)}+00:00[UTC]`;
+    engine = new RRuleTemporal({
+      rruleString: s.rule!.body,
+      dtstart: { timeZoneId: 'UTC', toString: () => text },
+      cache: false,
+      maxIterations: 100_000,
+    });
+    if (engines.size >= MAX_ENGINES_PER_SERIES) engines.delete(engines.keys().next().value!);
+    engines.set(anchorWall, engine);
+  }
+  return engine;
 }
 
 /** Engine results as wall ms; a rule that cannot be satisfied within the engine's caps yields none. */
@@ -127,6 +89,11 @@ function engineWalls(run: () => Array<{ epochMilliseconds: number }>): number[] 
  * have been found.
  */
 function ruleWalls(s: Series, lo: number, hi: number, limit: number, countFrom = lo): number[] {
+  if (s.fast) {
+    const from = Math.max(lo, s.startWall);
+    const to = Math.min(hi, MAX_WALL);
+    return from <= to && limit > 0 ? s.fast(from, to, limit, countFrom) : [];
+  }
   const rule = s.rule!;
   const out: number[] = [];
   let counted = 0;
@@ -164,8 +131,17 @@ function ruleWalls(s: Series, lo: number, hi: number, limit: number, countFrom =
 }
 
 function startIsGenerated(s: Series): boolean {
-  s.startIsGenerated ??= ruleWalls(s, s.startWall, s.startWall, 1).length === 1;
-  return s.startIsGenerated;
+  s.memo.startIsGenerated ??= ruleWalls(s, s.startWall, s.startWall, 1).length === 1;
+  return s.memo.startIsGenerated;
+}
+
+/** Occurrences of the rule in its first cycle and in every later one (see cycleMs). */
+function cycleCounts(s: Series, cycle: number): [number, number] {
+  s.memo.cycleCounts ??= [
+    ruleWalls(s, s.startWall, s.startWall + cycle - 1, Infinity).length,
+    ruleWalls(s, s.startWall + cycle, s.startWall + 2 * cycle - 1, Infinity).length,
+  ];
+  return s.memo.cycleCounts;
 }
 
 /**
@@ -200,8 +176,7 @@ function countedWalls(s: Series, lo: number, hi: number): number[] {
   }
   // The rule is periodic with `cycle`: every cycle after the first holds the same number of
   // occurrences, so whole cycles before the window are counted, not generated.
-  const c0 = ruleWalls(s, s.startWall, s.startWall + cycle - 1, Infinity).length;
-  const c1 = ruleWalls(s, s.startWall + cycle, s.startWall + 2 * cycle - 1, Infinity).length;
+  const [c0, c1] = cycleCounts(s, cycle);
   const m = Math.floor((lo - s.startWall) / cycle) - 1;
   const budget = rule.count! - extra - c0 - (m - 1) * c1;
   if (budget <= 0) return [];
@@ -214,9 +189,9 @@ function countedWalls(s: Series, lo: number, hi: number): number[] {
 
 /** Start instants in [lo, hi], ascending, exclusions applied, at most `limit`. */
 function startsBetween(s: Series, lo: number, hi: number, limit: number): number[] {
-  const found = new Set<number>();
+  const found: number[] = [];
   if (!s.rule) {
-    if (s.startMs >= lo && s.startMs <= hi) found.add(s.startMs);
+    if (s.startMs >= lo && s.startMs <= hi) found.push(s.startMs);
   } else {
     const loWall = lo - SLACK_MS;
     let hiWall = hi + SLACK_MS;
@@ -229,14 +204,26 @@ function startsBetween(s: Series, lo: number, hi: number, limit: number): number
       if (s.startWall >= loWall && s.startWall <= hiWall && !startIsGenerated(s)) walls.unshift(s.startWall);
     }
     for (const ms of wallMsListToInstantMs(walls, s.zone)) {
-      if (ms >= lo && ms <= hi && (s.untilMs === null || ms <= s.untilMs)) found.add(ms);
+      if (ms >= lo && ms <= hi && (s.untilMs === null || ms <= s.untilMs)) found.push(ms);
     }
   }
-  for (const r of s.rdates) if (r >= lo && r <= hi) found.add(r);
-  return [...found]
-    .filter((ms) => !isExcluded(s, ms))
-    .sort((a, b) => a - b)
-    .slice(0, limit);
+  for (const r of s.rdates) if (r >= lo && r <= hi) found.push(r);
+  // Rule instants arrive ascending; RDATEs, and walls a DST gap moved onto the next one, may not.
+  for (let i = 1; i < found.length; i++) {
+    if (found[i]! <= found[i - 1]!) {
+      found.sort((a, b) => a - b);
+      break;
+    }
+  }
+  const cap = Math.trunc(limit);
+  const checkExcluded = s.exInstants.size > 0 || s.exDays.size > 0;
+  const out: number[] = [];
+  for (let i = 0; i < found.length && out.length < cap; i++) {
+    const ms = found[i]!;
+    if ((i > 0 && ms === found[i - 1]) || (checkExcluded && isExcluded(s, ms))) continue;
+    out.push(ms);
+  }
+  return out;
 }
 
 /**
@@ -244,12 +231,13 @@ function startsBetween(s: Series, lo: number, hi: number, limit: number): number
  * [windowStart, windowEnd), ascending, at most `max`.
  */
 export function occurrencesInWindow(spec: SeriesSpec, windowStart: Date, windowEnd: Date, max = DEFAULT_MAX_OCCURRENCES): Date[] {
-  const s = compile(spec);
+  const s = compileSeries(spec);
   const ws = windowStart.getTime();
   const we = windowEnd.getTime();
   if (!(we > ws) || max <= 0) return [];
   // A zero-length event overlaps when its start lies in the window.
-  const lo = s.durationMs > 0 ? ws - s.durationMs + 1 : ws;
+  const durationMs = Math.max(0, spec.durationSeconds) * SECOND_MS;
+  const lo = durationMs > 0 ? ws - durationMs + 1 : ws;
   return startsBetween(s, lo, we - 1, max).map((ms) => new Date(ms));
 }
 
@@ -290,8 +278,7 @@ function lastRuleStart(s: Series): number {
   const cycle = cycleMs(rule);
   if (rule.count === null || !cycle) return s.untilMs!;
   const index = rule.count - (startIsGenerated(s) ? 0 : 1); // position among the rule's own
-  const c0 = ruleWalls(s, s.startWall, s.startWall + cycle - 1, Infinity).length;
-  const c1 = ruleWalls(s, s.startWall + cycle, s.startWall + 2 * cycle - 1, Infinity).length;
+  const [c0, c1] = cycleCounts(s, cycle);
   let last: number | undefined;
   if (index <= 0) last = s.startWall;
   else if (index <= c0 || c1 === 0) last = ruleWalls(s, s.startWall, s.startWall + cycle - 1, index).at(-1);
@@ -306,7 +293,7 @@ function lastRuleStart(s: Series): number {
 
 /** End instant of the last occurrence; null when the series never ends. */
 export function seriesEnd(spec: SeriesSpec): Date | null {
-  const s = compile(spec);
+  const s = compileSeries(spec);
   if (s.rule && s.rule.count === null && s.untilMs === null) return null;
   const walls = listedWalls(s);
   let last: number | undefined;
@@ -320,12 +307,12 @@ export function seriesEnd(spec: SeriesSpec): Date | null {
     last = lastStartAtOrBefore(s, Math.max(lastRuleStart(s), ...s.rdates)) ?? undefined;
   }
   // A series whose every occurrence is excluded keeps its nominal end.
-  return new Date((last ?? s.startMs) + s.durationMs);
+  return new Date((last ?? s.startMs) + Math.max(0, spec.durationSeconds) * SECOND_MS);
 }
 
 /** First occurrence starting at or after `at`, or null when there is none. */
 export function nextOccurrenceAtOrAfter(spec: SeriesSpec, at: Date): Date | null {
-  const s = compile(spec);
+  const s = compileSeries(spec);
   const from = at.getTime();
   const walls = listedWalls(s);
   if (walls) {

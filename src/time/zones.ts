@@ -4,8 +4,10 @@
  * Offsets come straight from `Intl.DateTimeFormat` (full ICU in workerd and Node). date-fns-tz's
  * helpers are not used for this: `getTimezoneOffset(tz, date)` reads its `date` as a wall time
  * through the *system* zone, and `fromZonedTime` resolves a spring-forward gap backward, while
- * the contract wants the offset at an exact instant and gaps resolved forward.
+ * the contract wants the offset at an exact instant and gaps resolved forward. Readings are
+ * memoised in zone-offsets.ts, as series expansion makes many of them.
  */
+import { cachedOffsetMs, formatterFor } from './zone-offsets';
 
 export const SECOND_MS = 1000;
 export const MINUTE_MS = 60 * SECOND_MS;
@@ -87,20 +89,6 @@ export function addDays(date: string, n: number): string {
 // ---------------------------------------------------------------------------------------------
 // Zones
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-      hour: '2-digit', minute: '2-digit', second: '2-digit',
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
-
 // Intl also accepts offsets such as '+02:00' as a timeZone; the contract wants IANA names only.
 const ZONE_NAME_RE = /^[A-Za-z][A-Za-z0-9_+\-]*(?:\/[A-Za-z0-9_+\-]+)*$/;
 
@@ -125,20 +113,10 @@ function assertZone(tz: string): void {
   if (!isValidTimeZone(tz)) throw new RangeError(`invalid time zone '${tz}'`);
 }
 
-/** Offset (wall − UTC) in ms at an exact instant. */
+/** Offset (wall − UTC) in ms at an exact instant (to the second), memoised per zone and day. */
 export function offsetMsAt(instantMs: number, tz: string): number {
   if (tz === 'UTC') return 0;
-  const seconds = instantMs - (((instantMs % SECOND_MS) + SECOND_MS) % SECOND_MS);
-  const parts = formatterFor(tz).formatToParts(new Date(seconds));
-  const get = (type: Intl.DateTimeFormatPartTypes): number => {
-    const part = parts.find((x) => x.type === type);
-    return part ? Number(part.value) : 0;
-  };
-  const wall = wallPartsToMs({
-    year: get('year'), month: get('month'), day: get('day'),
-    hour: get('hour') % 24, minute: get('minute'), second: get('second'),
-  });
-  return wall - seconds;
+  return cachedOffsetMs(instantMs, tz);
 }
 
 /**
