@@ -102,10 +102,24 @@ export function settingsView(i: Inbox | InboxRow) {
   };
 }
 
+/**
+ * The alert scan computes anniversary firing instants in Postgres, in the inbox zone: a zone the
+ * runtime's ICU knows but the database's tz data does not would make every scan fail, so such a
+ * zone is refused here, where it enters.
+ */
+async function assertDatabaseKnowsZone(db: Db, zone: string): Promise<void> {
+  try {
+    await db.execute(sql`SELECT now() AT TIME ZONE ${zone}`);
+  } catch {
+    throw ApiError.field('default_timezone', `the time zone ${zone} is not known to the database`);
+  }
+}
+
 export async function updateSettings(db: Db, inbox: Inbox, patch: {
   default_timezone?: string | null; missed_reply_threshold_days?: number | null; anniversary_alert_time?: string; leap_day_policy?: Inbox['leapDayPolicy'];
 }) {
   const set: Partial<typeof inboxes.$inferInsert> = {};
+  if (patch.default_timezone) await assertDatabaseKnowsZone(db, patch.default_timezone);
   if (patch.default_timezone !== undefined) set.defaultTimezone = patch.default_timezone;
   if (patch.missed_reply_threshold_days !== undefined) set.missedReplyThresholdDays = patch.missed_reply_threshold_days;
   if (patch.anniversary_alert_time !== undefined) set.anniversaryAlertTime = patch.anniversary_alert_time;
