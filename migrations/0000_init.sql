@@ -224,6 +224,7 @@ CREATE TABLE "deliveries" (
 	"last_status_code" integer,
 	"last_error" text,
 	"enqueued_at" timestamp with time zone,
+	"claimed_until" timestamp with time zone,
 	"delivered_at" timestamp with time zone,
 	"created_at" timestamp with time zone NOT NULL,
 	"updated_at" timestamp with time zone NOT NULL

@@ -88,6 +88,27 @@ async function row(id: string) {
     SELECT status, attempts, last_status_code, last_error, delivered_at, firing_id FROM deliveries WHERE id = ${id}`)).rows[0] as Record<string, any>);
 }
 
+describe('two copies of one message at the same moment', () => {
+  it('only one sends; the other is retried after the claim and then acked', async () => {
+    const s = await setup();
+    const [id] = await fire(s);
+    // A slow receiver keeps the first attempt in flight while the second copy arrives.
+    await script(s.key, [{ status: 200, delay_ms: 1500 }]);
+    const [a, b] = await Promise.all([deliver([id!], 1), deliver([id!], 1)]);
+    const retried = [...a.retryMessages, ...b.retryMessages];
+    const acked = [...a.explicitAcks, ...b.explicitAcks];
+    expect(acked).toHaveLength(1);
+    expect(retried).toHaveLength(1);
+    expect(retried[0]!.delaySeconds).toBe(60);
+    expect(await row(id!)).toMatchObject({ status: 'delivered', attempts: 1 });
+    // The retried copy comes back later: the firing is delivered, so it is acked without sending.
+    const later = await deliver([id!], 2);
+    expect(later.explicitAcks).toEqual(later.ids);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await received(s.key)).toHaveLength(1);
+  });
+});
+
 describe('webhook delivery', () => {
   it('a receiver failing twice then answering 200 gets the same webhook-id three times; delivered after 3 attempts', async () => {
     const s = await setup(); // retries 3, exponential

@@ -4,6 +4,7 @@
  * - a row that is gone (its alert deleted) or no longer pending (already delivered, or failed)
  *   → ack, nothing sent: a redelivered message never sends twice;
  * - a disabled alert → the row is marked failed, ack;
+ * - a row another consumer is attempting at this moment (its claim holds) → retry later;
  * - otherwise one attempt (signed webhook POST, or the task), logged on the row; success → ack;
  *   failure → retry after the alert's backoff until its retries are spent, then failed and ack;
  *   410 → the alert is disabled, failed, ack.
@@ -14,7 +15,7 @@ import { openDb, type Db } from '../db/client';
 import { loadDeliveries, type PendingDelivery } from './deliver/load';
 import { postWebhook } from './deliver/webhook';
 import { makeTask } from './deliver/task';
-import { markFailed, recordAttempt, type AttemptOutcome } from './deliver/outcome';
+import { CLAIM_SECONDS, claimAttempt, markFailed, recordAttempt, type AttemptOutcome } from './deliver/outcome';
 import { retryDelaySeconds } from './deliver/backoff';
 
 /** Wait before retrying a message whose handling itself failed (not the receiver). */
@@ -57,6 +58,9 @@ async function deliverOne(db: Db, env: Env, m: Message<AlertMessage>, d: Pending
     await markFailed(db, d.id, 'the alert is disabled', now);
     return m.ack();
   }
+  // Another copy of this message is being attempted right now: look again once its claim lapses
+  // (by then it is delivered → ack, or pending again → this copy attempts).
+  if (!(await claimAttempt(db, d.id, now))) return m.retry({ delaySeconds: CLAIM_SECONDS });
   const outcome: AttemptOutcome = d.alert.deliveryType === 'webhook'
     ? await postWebhook(d, env.ALLOW_PRIVATE_WEBHOOKS === 'true', now.getTime())
     : await makeTask(db, d, now);

@@ -37,6 +37,8 @@ export const deliveries = pgTable('deliveries', {
   lastStatusCode: integer('last_status_code'),
   lastError: text('last_error'),
   enqueuedAt: timestamp('enqueued_at', { withTimezone: true }),
+  /** A consumer attempting this firing holds it until then: two copies never send at once. */
+  claimedUntil: timestamp('claimed_until', { withTimezone: true }),
   deliveredAt: timestamp('delivered_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),

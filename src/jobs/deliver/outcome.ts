@@ -38,12 +38,30 @@ export async function recordAttempt(db: Db, d: PendingDelivery, o: AttemptOutcom
                     WHEN ${giveUp} OR attempts + 1 >= ${maxAttempts} THEN 'failed'
                     ELSE 'pending' END,
       delivered_at = CASE WHEN ${o.ok} THEN ${at}::timestamptz ELSE NULL END,
+      claimed_until = NULL,
       updated_at = ${at}::timestamptz
     WHERE id = ${d.id}
     RETURNING status, attempts, (SELECT count(*) FROM disabled) AS disabled`);
   const r = rows[0] as { status: FinalStatus; attempts: number } | undefined;
   // The delivery vanished mid-attempt (its alert was deleted): nothing left to retry.
   return r ? { status: r.status, attempts: Number(r.attempts) } : { status: 'failed', attempts: d.attempts + 1 };
+}
+
+/**
+ * Claims a pending firing for one attempt. Queues deliver at least once, and the scan may resend
+ * a row whose "enqueued" mark was lost, so two copies of a message can be handled at the same
+ * moment; only the copy that wins this conditional UPDATE sends. The claim outlives one attempt
+ * (the 10 s webhook timeout plus bookkeeping) and lapses by itself if its holder dies.
+ */
+export const CLAIM_SECONDS = 60;
+
+export async function claimAttempt(db: Db, deliveryId: string, now: Date): Promise<boolean> {
+  const { rows } = await db.execute(sql`
+    UPDATE deliveries SET claimed_until = ${new Date(now.getTime() + CLAIM_SECONDS * 1000).toISOString()}::timestamptz
+    WHERE id = ${deliveryId} AND status = 'pending'
+      AND (claimed_until IS NULL OR claimed_until <= ${now.toISOString()}::timestamptz)
+    RETURNING id`);
+  return rows.length > 0;
 }
 
 /** A firing that will not be attempted (its alert is disabled). */
