@@ -57,16 +57,26 @@ export async function recordFirings(db: Db, firings: FiringInput[], now: Date): 
 }
 
 /**
- * Sends deliveries to the queue in batches of at most 100 and marks each batch `enqueued_at`
- * once its send succeeded. A failing send throws: the rows of that batch and later ones stay
- * unsent for the next scan to pick up.
+ * Sends deliveries to the queue in batches of at most 100, then marks every row whose batch was
+ * accepted `enqueued_at` in one UPDATE (also when a later batch fails: those rows, and only
+ * those, stay unsent for the next scan). A failing send throws after that mark.
  */
+const MARK_CHUNK = 10_000;
+
 export async function enqueueDeliveries(db: Db, queue: AlertQueue, ids: string[], now: Date): Promise<number> {
   const unique = [...new Set(ids)];
-  for (let i = 0; i < unique.length; i += SEND_BATCH_SIZE) {
-    const chunk = unique.slice(i, i + SEND_BATCH_SIZE);
-    await queue.sendBatch(chunk.map((id) => ({ body: { delivery_id: id } })));
-    await db.update(deliveries).set({ enqueuedAt: now }).where(inArray(deliveries.id, chunk));
+  const sent: string[] = [];
+  try {
+    for (let i = 0; i < unique.length; i += SEND_BATCH_SIZE) {
+      const chunk = unique.slice(i, i + SEND_BATCH_SIZE);
+      await queue.sendBatch(chunk.map((id) => ({ body: { delivery_id: id } })));
+      sent.push(...chunk);
+    }
+  } finally {
+    // Chunked only to stay far below Postgres's 65,535 bind parameters on a huge tick.
+    for (let i = 0; i < sent.length; i += MARK_CHUNK) {
+      await db.update(deliveries).set({ enqueuedAt: now }).where(inArray(deliveries.id, sent.slice(i, i + MARK_CHUNK)));
+    }
   }
   return unique.length;
 }
