@@ -284,6 +284,7 @@ CREATE INDEX "events_inbox_start_idx" ON "events" USING btree ("inbox_id","start
 CREATE INDEX "events_inbox_series_end_idx" ON "events" USING btree ("inbox_id","series_end_at");--> statement-breakpoint
 CREATE INDEX "events_start_idx" ON "events" USING btree ("start_at");--> statement-breakpoint
 CREATE INDEX "events_next_occurrence_idx" ON "events" USING btree ("next_occurrence_at");--> statement-breakpoint
+CREATE INDEX "events_series_next_idx" ON "events" USING btree ("next_occurrence_at") WHERE is_recurring;--> statement-breakpoint
 CREATE INDEX "events_inbox_long_idx" ON "events" USING btree ("inbox_id","start_at") WHERE is_recurring OR duration_seconds > 86400;--> statement-breakpoint
 CREATE INDEX "tasks_inbox_open_idx" ON "tasks" USING btree ("inbox_id","status","due_date");--> statement-breakpoint
 CREATE UNIQUE INDEX "tasks_firing_key" ON "tasks" USING btree ("firing_id");--> statement-breakpoint

@@ -35,6 +35,8 @@ export const events = pgTable('events', {
   index('events_inbox_series_end_idx').on(t.inboxId, t.seriesEndAt),
   index('events_start_idx').on(t.startAt),
   index('events_next_occurrence_idx').on(t.nextOccurrenceAt),
+  // The scan's series lookup (next occurrence in a range, recurring only) reads just this.
+  index('events_series_next_idx').on(t.nextOccurrenceAt).where(sql`is_recurring`),
   // Series and multi-day events: the only rows a window can reach that start before it.
   index('events_inbox_long_idx').on(t.inboxId, t.startAt).where(sql`is_recurring OR duration_seconds > 86400`),
 ]);
