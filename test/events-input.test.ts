@@ -24,6 +24,8 @@ describe('events: validation', () => {
       [{ recurrence_rules: ['RRULE:FREQ=DAILY', 'RRULE:FREQ=WEEKLY'] }, 'recurrence_rules'],
       [{ recurrence_rules: ['EXDATE:2024-06-03'] }, 'recurrence_rules'],
       [{ recurrence_rules: 'RRULE:FREQ=DAILY' }, 'recurrence_rules'],
+      [{ recurrence_rules: ['RRULE:FREQ=MINUTELY;COUNT=10'] }, 'recurrence_rules'],
+      [{ recurrence_rules: ['EXDATE:20240603T090000Z', 'RRULE:INTERVAL=2;FREQ=SECONDLY'] }, 'recurrence_rules'],
       [{ start: 'whenever' }, 'start'],
       [{ start: '2024-02-30T10:00:00' }, 'start'],
       [{ title: '' }, 'title'],

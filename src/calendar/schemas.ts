@@ -64,12 +64,20 @@ export const ParticipantInput = z.object({
   role: z.string().trim().min(1).max(50).nullish().openapi({ example: 'required' }),
 }).refine((p) => p.name || p.email, 'a participant needs a name or an email');
 
+/**
+ * Calendar events repeat at most hourly: a minutely or secondly series has no use in an inbox's
+ * calendar, and expanding one costs real CPU on every write and listing.
+ */
+const SUB_HOURLY = /(^|;|:)FREQ=(MINUTELY|SECONDLY)(;|$)/i;
+
 const recurrenceRules = z.array(z.string().max(2000)).max(100)
   .superRefine((lines, ctx) => {
     const r = parseRecurrenceRules(lines);
-    if (!r.ok) ctx.addIssue({ code: 'custom', message: r.message, path: [r.line] });
+    if (!r.ok) return void ctx.addIssue({ code: 'custom', message: r.message, path: [r.line] });
+    const i = lines.findIndex((l) => /^RRULE[:;]/i.test(l.trim()) && SUB_HOURLY.test(l.trim()));
+    if (i >= 0) ctx.addIssue({ code: 'custom', message: `line ${i}: FREQ=MINUTELY and FREQ=SECONDLY are not supported; events repeat at most hourly`, path: [i] });
   })
-  .openapi({ description: 'RFC 5545 lines: at most one `RRULE:` plus any `EXDATE:` / `RDATE:` lines. Stored normalised.', example: ['RRULE:FREQ=WEEKLY;BYDAY=MO'] });
+  .openapi({ description: 'RFC 5545 lines: at most one `RRULE:` plus any `EXDATE:` / `RDATE:` lines; FREQ from YEARLY down to HOURLY. Stored normalised.', example: ['RRULE:FREQ=WEEKLY;BYDAY=MO'] });
 
 export const CreateEvent = z.object({
   calendar_id: z.string().min(1).max(100),
