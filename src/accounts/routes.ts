@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from '../http/router';
 import { authenticate, requireScope, requireSession, sessionOf, inboxOfTenant } from '../http/auth';
-import { errorResponses } from '../http/openapi';
+import { errorResponses, json, body } from '../http/openapi';
 import { PageQuery, pageEnvelope, pageOf, pageSchema } from '../http/pagination';
 import { ApiError } from '../http/errors';
 import * as S from './schemas';
@@ -9,8 +9,6 @@ import * as svc from './service';
 
 export const accountsRouter = newRouter();
 
-const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <T extends z.ZodTypeAny>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
 
 accountsRouter.openapi(createRoute({
   method: 'post', path: '/v1/admin/tenants/', tags: ['Accounts'], summary: 'Create a tenant with its owner and first inbox',

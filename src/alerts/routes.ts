@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { newRouter } from '../http/router';
 import { requireScope } from '../http/auth';
 import type { AppEnv } from '../http/context';
-import { errorResponses, queuedResponse } from '../http/openapi';
+import { errorResponses, queuedResponse, json, body } from '../http/openapi';
 import { checkIfMatch, etagOf, withEtag } from '../http/etag';
 import { PageQuery, pageEnvelope, pageOf, pageSchema } from '../http/pagination';
 import { EVENT_TYPES } from './catalogue';
@@ -16,8 +16,6 @@ export const alertsRouter = newRouter();
 /** Paths of the public event catalogue (no token). */
 export const alertsPublicPaths: string[] = ['/v1/events/types/', '/v1/events/reference/'];
 
-const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <T extends z.ZodTypeAny>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
 const etagHeader = { ETag: { schema: { type: 'string' as const }, description: 'Send it back in If-Match to change only this version.' } };
 const ifMatch = z.object({ 'if-match': z.string().optional().openapi({ description: 'Only act if the alert still has this ETag (else 412).' }) });
 

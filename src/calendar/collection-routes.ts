@@ -1,12 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Router } from '../http/router';
 import { requireScope } from '../http/auth';
-import { errorResponses, queuedResponse } from '../http/openapi';
+import { errorResponses, queuedResponse, json, body } from '../http/openapi';
 import * as S from './schemas';
 import * as svc from './collections';
 
-const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <T extends z.ZodTypeAny>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
 const tags = ['Calendar'];
 
 /** Calendars of the inbox: `/v1/calendar/collections/`. */

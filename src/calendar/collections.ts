@@ -12,7 +12,7 @@ import { newId } from '../http/ids';
 import type { Env } from '../env';
 import { toIsoZ } from '../time/zones';
 import { announceCancelled } from './cancellation';
-import { asDate } from './event-store';
+import { asDate } from '../db/sql';
 
 type CalendarRow = typeof calendars.$inferSelect;
 export type CalendarKind = 'personal' | 'tasks' | 'user';

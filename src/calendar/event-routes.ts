@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Router } from '../http/router';
 import { requireScope } from '../http/auth';
-import { errorResponses, IdempotencyHeader, queuedResponse } from '../http/openapi';
+import { errorResponses, IdempotencyHeader, queuedResponse, json, body } from '../http/openapi';
 import { checkIfMatch, withEtag } from '../http/etag';
 import { pageEnvelope, pageOf, pageSchema } from '../http/pagination';
 import * as S from './schemas';
@@ -9,8 +9,6 @@ import * as svc from './events';
 import { listEvents } from './listing';
 import { addEventLabel, removeEventLabel } from './event-labels';
 
-const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <T extends z.ZodTypeAny>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
 const tags = ['Calendar'];
 const inboxQuery = z.object({ inbox_id: z.string().optional() });
 const withEtagHeader = (description: string) => ({

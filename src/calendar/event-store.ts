@@ -4,6 +4,7 @@
  * caller needs.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { asDate } from '../db/sql';
 import type { Db } from '../db/client';
 import type { Inbox } from '../http/context';
 import type { EventStatus } from './schemas';
@@ -47,19 +48,6 @@ export interface EventRecord extends Schedule {
 }
 
 type Row = Record<string, unknown>;
-
-/**
- * The driver hands timestamptz over as text ('2024-06-03 13:00:00+00'); json_agg renders it as
- * ISO ('2024-06-03T13:00:00+00:00'). Both become a Date here, and only here.
- */
-export function asDate(v: unknown): Date {
-  if (v instanceof Date) return v;
-  if (typeof v === 'number') return new Date(v);
-  const s = String(v).trim().replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
-  const d = new Date(s);
-  if (Number.isNaN(d.getTime())) throw new TypeError(`unreadable timestamp '${String(v)}'`);
-  return d;
-}
 
 const asDateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : asDate(v));
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from '../http/router';
 import { requireScope } from '../http/auth';
-import { errorResponses, IdempotencyHeader, queuedResponse } from '../http/openapi';
+import { errorResponses, IdempotencyHeader, queuedResponse, json, body } from '../http/openapi';
 import { pageEnvelope, pageOf, pageSchema } from '../http/pagination';
 import { checkIfMatch, withEtag } from '../http/etag';
 import * as S from './schemas';
@@ -10,8 +10,6 @@ import * as svc from './service';
 export const contactsRouter = newRouter();
 
 const TAGS = ['Contacts'];
-const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <T extends z.ZodTypeAny>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
 const IfMatchHeader = z.object({
   'if-match': z.string().optional().openapi({ description: 'An ETag from a previous response; 412 when the contact changed since.' }),
 });

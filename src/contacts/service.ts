@@ -4,6 +4,7 @@
  * and the agenda) and are written in the same statement as the contact.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { isoZ } from '../db/sql';
 import type { Db } from '../db/client';
 import type { EmailEntry, PhoneEntry } from '../db/schema/contacts';
 import type { Inbox } from '../http/context';
@@ -34,7 +35,6 @@ export type Precondition = (current: ContactDetailView) => void | Promise<void>;
 type Row = Record<string, unknown>;
 
 // System timestamps are rendered like toIsoZ: UTC, whole seconds, `Z`.
-const isoZ = (col: SQL) => sql`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
 
 const anniversariesOf = sql`(SELECT coalesce(json_agg(json_build_object('type', a.type, 'date', a.date) ORDER BY a.position), '[]'::json)
   FROM contact_anniversaries a WHERE a.contact_id = c.id)`;

@@ -1,5 +1,11 @@
 import { z } from '@hono/zod-openapi';
 
+/** A JSON response of `schema` (route declarations). */
+export const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+/** A required JSON body of `schema`: `required` makes the validator run even without a content type. */
+export const body = <T extends z.ZodTypeAny>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
+
 export const Problem = z.object({
   type: z.string(),
   title: z.string(),

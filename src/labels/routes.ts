@@ -1,7 +1,7 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { newRouter } from '../http/router';
 import { requireScope } from '../http/auth';
-import { errorResponses, IdempotencyHeader, queuedResponse } from '../http/openapi';
+import { errorResponses, IdempotencyHeader, queuedResponse, json, body } from '../http/openapi';
 import { pageEnvelope, pageOf, pageSchema } from '../http/pagination';
 import * as S from './schemas';
 import * as svc from './service';
@@ -9,8 +9,6 @@ import * as svc from './service';
 export const labelsRouter = newRouter();
 
 const TAGS = ['Context labels'];
-const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <T extends z.ZodTypeAny>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
 
 labelsRouter.openapi(createRoute({
   method: 'get', path: '/v1/context/', tags: TAGS, summary: 'List context labels',

@@ -3,6 +3,7 @@
  * routes call `associateEntity` / `dissociateEntity` / `labelIdsOf` for events.
  */
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { isoZ } from '../db/sql';
 import type { Db } from '../db/client';
 import { labelEntities } from '../db/schema/labels';
 import type { Inbox } from '../http/context';
@@ -29,7 +30,6 @@ export interface LabelView {
 
 type Row = Record<string, unknown>;
 
-const isoZ = (col: SQL) => sql`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
 const labelColumns = sql`l.id AS label_id, l.name, l.label_type, l.color, ${isoZ(sql`l.created_at`)} AS created_at`;
 
 function viewOf(r: Row): LabelView {

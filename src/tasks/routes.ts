@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { newRouter } from '../http/router';
 import { requireScope } from '../http/auth';
-import { errorResponses, queuedResponse } from '../http/openapi';
+import { errorResponses, queuedResponse, json, body } from '../http/openapi';
 import { checkIfMatch, withEtag } from '../http/etag';
 import type { AppEnv } from '../http/context';
 import * as S from './schemas';
@@ -10,8 +10,6 @@ import * as svc from './service';
 
 export const tasksRouter = newRouter();
 
-const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <T extends z.ZodTypeAny>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
 const etagHeader = { ETag: { schema: { type: 'string' as const }, description: 'Send it back in If-Match to change only this version.' } };
 const ifMatch = z.object({ 'if-match': z.string().optional().openapi({ description: 'Change only if the task still has this ETag (else 412).' }) });
 

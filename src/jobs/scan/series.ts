@@ -8,6 +8,7 @@
  * on to the next one (for a single event, to null), which keeps the range small.
  */
 import { sql } from 'drizzle-orm';
+import { asDate } from '../../db/sql';
 import type { Db } from '../../db/client';
 import { eventData } from '../../alerts/payload';
 import type { FiringInput } from '../../alerts/ledger';
@@ -17,8 +18,6 @@ import { reminderSubs } from './reminders';
 import type { ScanWindow } from './window';
 
 type Row = Record<string, unknown>;
-/** Driver text ('2024-06-03 13:00:00+00') and json_agg ISO text both parse as Date in V8. */
-const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
 
 interface SeriesAlert {
   alert_id: string;

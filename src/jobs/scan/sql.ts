@@ -11,8 +11,7 @@ export function idExpr(prefix: 'dlv' | 'msg', now: Date): SQL {
   return sql`${`${prefix}_${time}`} || substr(replace(gen_random_uuid()::text, '-', ''), 1, 16)`;
 }
 
-/** An instant as the API renders it (UTC, seconds, `Z`). */
-export const isoZ = (col: SQL) => sql`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
+export { isoZ } from '../../db/sql';
 
 /** An instant as a wall time in `zone`, `YYYY-MM-DDTHH:mm:ss`. */
 export const wallIn = (col: SQL, zone: SQL) => sql`to_char(${col} AT TIME ZONE ${zone}, 'YYYY-MM-DD"T"HH24:MI:SS')`;
