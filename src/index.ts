@@ -20,7 +20,7 @@ export default {
   async scheduled(controller, env, ctx) {
     await runScheduledScan(env, new Date(controller.scheduledTime), ctx);
   },
-  async queue(batch, env, ctx) {
-    await deliverBatch(batch, env, ctx);
+  async queue(batch, env) {
+    await deliverBatch(batch, env, new Date());
   },
 } satisfies ExportedHandler<Env, AlertMessage>;

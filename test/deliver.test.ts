@@ -243,6 +243,38 @@ describe('task delivery', () => {
     });
     expect(await row(id!)).toMatchObject({ status: 'delivered', last_status_code: null, last_error: null });
   });
+
+  it('a database failure retries the message without spending one of the alert\'s attempts', async () => {
+    const s = await setup({ retries: 0, delivery: { type: 'task', target: 'Gone: {title}' } });
+    const [id] = await fire(s, 'Offsite');
+    // Every insert of a task for this inbox fails as an outage would (other tenants are untouched).
+    const fn = `fail_tasks_${s.t.inboxId.replace(/\W/g, '')}`;
+    await withDb(async (db) => {
+      await db.execute(sql.raw(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.inbox_id = '${s.t.inboxId}' THEN RAISE EXCEPTION 'simulated outage'; END IF; RETURN NEW; END $$`));
+      await db.execute(sql.raw(`CREATE TRIGGER ${fn} BEFORE INSERT ON tasks FOR EACH ROW EXECUTE FUNCTION ${fn}()`));
+    });
+    try {
+      for (const attempt of [1, 2, 3]) {
+        const r = await deliver([id!], attempt);
+        expect(r.retryMessages).toEqual([{ msgId: r.ids[0], delaySeconds: 15 }]);
+        expect(r.explicitAcks).toEqual([]);
+      }
+      // Retries 0 means one attempt in all; three outages spent none of it, and left no claim.
+      expect(await row(id!)).toMatchObject({ status: 'pending', attempts: 0, last_error: null });
+    } finally {
+      await withDb(async (db) => {
+        await db.execute(sql.raw(`DROP TRIGGER ${fn} ON tasks`));
+        await db.execute(sql.raw(`DROP FUNCTION ${fn}()`));
+      });
+    }
+    // The database is back: the next copy delivers at once (the failed attempt gave its claim back).
+    const ok = await deliver([id!], 4);
+    expect(ok.explicitAcks).toEqual(ok.ids);
+    expect(await row(id!)).toMatchObject({ status: 'delivered', attempts: 1 });
+    const tasks = await call('GET', '/v1/tasks/', { token: s.agent });
+    expect(tasks.body.results.map((t: { summary: string }) => t.summary)).toEqual(['Gone: Offsite']);
+  });
 });
 
 describe('event.cancelled from the calendar', () => {

@@ -8,20 +8,22 @@
  * - otherwise one attempt (signed webhook POST, or the task), logged on the row; success → ack;
  *   failure → retry after the alert's backoff until its retries are spent, then failed and ack;
  *   410 → the alert is disabled, failed, ack.
- * An unexpected error (e.g. the database unreachable) retries the message; it is logged, not hidden.
+ * An error that is not the receiver's answer (the database unreachable, a statement failing)
+ * retries the message without counting an attempt, so an outage never spends an alert's
+ * retries; it is logged, not hidden.
  */
 import type { Env, AlertMessage } from '../env';
 import { openDb, type Db } from '../db/client';
 import { loadDeliveries, type PendingDelivery } from './deliver/load';
 import { postWebhook } from './deliver/webhook';
 import { makeTask } from './deliver/task';
-import { CLAIM_SECONDS, claimAttempt, markFailed, recordAttempt, type AttemptOutcome } from './deliver/outcome';
+import { CLAIM_SECONDS, claimAttempt, markFailed, recordAttempt, releaseClaim, type AttemptOutcome } from './deliver/outcome';
 import { retryDelaySeconds } from './deliver/backoff';
 
 /** Wait before retrying a message whose handling itself failed (not the receiver). */
 const INFRA_RETRY_SECONDS = 15;
 
-export async function deliverBatch(batch: MessageBatch<AlertMessage>, env: Env, _ctx: ExecutionContext): Promise<void> {
+export async function deliverBatch(batch: MessageBatch<AlertMessage>, env: Env, now: Date): Promise<void> {
   const handle = openDb(env);
   try {
     const ids = batch.messages.map((m) => m.body?.delivery_id).filter((id): id is string => typeof id === 'string');
@@ -40,7 +42,7 @@ export async function deliverBatch(batch: MessageBatch<AlertMessage>, env: Env, 
       if (typeof id !== 'string' || seen.has(id)) return m.ack();
       seen.add(id);
       try {
-        await deliverOne(handle.db, env, m, found.get(id));
+        await deliverOne(handle.db, env, m, found.get(id), now);
       } catch (err) {
         console.error(`alerts: delivery ${id} failed unexpectedly; retrying`, err);
         m.retry({ delaySeconds: INFRA_RETRY_SECONDS });
@@ -51,9 +53,8 @@ export async function deliverBatch(batch: MessageBatch<AlertMessage>, env: Env, 
   }
 }
 
-async function deliverOne(db: Db, env: Env, m: Message<AlertMessage>, d: PendingDelivery | undefined): Promise<void> {
+async function deliverOne(db: Db, env: Env, m: Message<AlertMessage>, d: PendingDelivery | undefined, now: Date): Promise<void> {
   if (!d || d.status !== 'pending') return m.ack();
-  const now = new Date();
   if (!d.alert.enabled) {
     await markFailed(db, d.id, 'the alert is disabled', now);
     return m.ack();
@@ -61,9 +62,15 @@ async function deliverOne(db: Db, env: Env, m: Message<AlertMessage>, d: Pending
   // Another copy of this message is being attempted right now: look again once its claim lapses
   // (by then it is delivered → ack, or pending again → this copy attempts).
   if (!(await claimAttempt(db, d.id, now))) return m.retry({ delaySeconds: CLAIM_SECONDS });
-  const outcome: AttemptOutcome = d.alert.deliveryType === 'webhook'
-    ? await postWebhook(d, env.ALLOW_PRIVATE_WEBHOOKS === 'true', now.getTime())
-    : await makeTask(db, d, now);
+  let outcome: AttemptOutcome;
+  try {
+    outcome = d.alert.deliveryType === 'webhook'
+      ? await postWebhook(d, env.ALLOW_PRIVATE_WEBHOOKS === 'true', now.getTime())
+      : await makeTask(db, d, now);
+  } catch (err) {
+    await releaseClaim(db, d.id).catch(() => {});
+    throw err;
+  }
   const settled = await recordAttempt(db, d, outcome, now);
   if (settled.status === 'pending') return m.retry({ delaySeconds: retryDelaySeconds(d.alert.backoff, settled.attempts) });
   return m.ack();

@@ -64,6 +64,15 @@ export async function claimAttempt(db: Db, deliveryId: string, now: Date): Promi
   return rows.length > 0;
 }
 
+/**
+ * Gives a claim back after an attempt that could not be made (the database or the runtime
+ * failed, not the receiver): the retried message may attempt at once instead of waiting out
+ * the claim. If the database is down this fails too, and the claim lapses by itself.
+ */
+export async function releaseClaim(db: Db, deliveryId: string): Promise<void> {
+  await db.execute(sql`UPDATE deliveries SET claimed_until = NULL WHERE id = ${deliveryId} AND status = 'pending'`);
+}
+
 /** A firing that will not be attempted (its alert is disabled). */
 export async function markFailed(db: Db, deliveryId: string, error: string, now: Date): Promise<void> {
   await db.execute(sql`

@@ -1,4 +1,9 @@
-/** A task delivery: exactly one task per firing, its summary filled from the alert's template. */
+/**
+ * A task delivery: exactly one task per firing, its summary filled from the alert's template.
+ * Nothing here can fail because of the alert itself (the template is checked when the alert is
+ * saved, the summary is cut to the API's limit), so an error is the database's: it is thrown,
+ * and the consumer retries the message without spending one of the alert's attempts.
+ */
 import type { Db } from '../../db/client';
 import { createTask } from '../../tasks/service';
 import { fillTemplate } from '../../alerts/template';
@@ -16,16 +21,12 @@ export async function makeTask(db: Db, d: PendingDelivery, now: Date): Promise<A
   const fields = taskFields(d);
   const summary = fillTemplate(d.alert.target, fields) || d.type;
   const date = typeof d.payload.date === 'string' && DATE_RE.test(d.payload.date) ? d.payload.date : null;
-  try {
-    // createTask inserts ON CONFLICT (firing_id): a redelivered firing finds its task instead.
-    await createTask(db, d.inbox, {
-      summary,
-      description: `From alert ${d.alert.id} (${d.type}, scheduled for ${toIsoZ(d.scheduledFor)}).`,
-      due_date: date,
-      categories: ['alert'],
-    }, now, { firingId: d.firingId });
-    return { ok: true, statusCode: null, error: null };
-  } catch (err) {
-    return { ok: false, statusCode: null, error: `task not created: ${(err as Error).message}` };
-  }
+  // createTask inserts ON CONFLICT (firing_id): a redelivered firing finds its task instead.
+  await createTask(db, d.inbox, {
+    summary,
+    description: `From alert ${d.alert.id} (${d.type}, scheduled for ${toIsoZ(d.scheduledFor)}).`,
+    due_date: date,
+    categories: ['alert'],
+  }, now, { firingId: d.firingId });
+  return { ok: true, statusCode: null, error: null };
 }
