@@ -12,6 +12,7 @@ import worker from '../src/index';
 import type { AlertMessage, Env } from '../src/env';
 import { call, newTenant, testEnv, withDb, type Tenant } from './helpers';
 import { windowFor } from '../src/jobs/scan/window';
+import { dataSchemaOf } from '../src/alerts/payload';
 
 const receiver = () => inject('webhookReceiver');
 
@@ -362,5 +363,22 @@ describe('scan window', () => {
     const fired = await firingsOf(i.t);
     expect(fired).toHaveLength(1);
     expect([...a.sent, ...b.sent].filter((id) => id === fired[0]!.id)).toHaveLength(1);
+  });
+});
+
+describe('firing payloads', () => {
+  it('every payload the scan and the emitters recorded is exactly its event type\'s schema', async () => {
+    // Runs last in this file: the ledger then holds anniversaries, single and series reminders,
+    // moved occurrences and cancellations (other files' rows too; all must conform).
+    const rows = await withDb(async (db) => (await db.execute(sql`
+      SELECT type, payload FROM deliveries WHERE NOT (payload ? 'test')`)).rows as Array<{ type: string; payload: unknown }>);
+    const types = new Set(rows.map((r) => r.type.startsWith('contact.') ? 'contact.*' : r.type));
+    expect([...types].sort()).toEqual(expect.arrayContaining(['contact.*', 'event.created', 'event.updated']));
+    for (const r of rows) {
+      const schema = dataSchemaOf(r.type);
+      expect(schema, r.type).not.toBeNull();
+      const checked = schema!.safeParse(r.payload);
+      expect(checked.success, `${r.type}: ${JSON.stringify(r.payload)}`).toBe(true);
+    }
   });
 });

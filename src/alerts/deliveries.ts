@@ -77,7 +77,7 @@ export async function sendTest(db: Db, queue: AlertQueue, inbox: Inbox, alertId:
   const example = { ...info.example };
   if (type.startsWith('contact.')) example.anniversary_type = type.slice('contact.'.length);
   const offset = alert.offsetValue !== null && alert.offsetUnit ? { value: alert.offsetValue, unit: alert.offsetUnit } : null;
-  const [id] = await recordFirings(db, [{
+  const [recorded] = await recordFirings(db, [{
     inboxId: inbox.id,
     alertId: alert.id,
     sourceKey: `test:${newId('msg', now.getTime())}`,
@@ -85,7 +85,8 @@ export async function sendTest(db: Db, queue: AlertQueue, inbox: Inbox, alertId:
     scheduledFor: now,
     payload: { ...example, offset, test: true },
   }], now);
-  if (!id) throw ApiError.notFound('Alert'); // deleted meanwhile
+  if (!recorded) throw ApiError.notFound('Alert'); // deleted meanwhile
+  const id = recorded.id;
   await sendOrLeaveForScan(db, queue, [id], now);
   const { rows } = await db.execute(sql`SELECT ${COLUMNS} FROM deliveries d WHERE d.id = ${id}`);
   return deliveryView(rows[0] as Row);

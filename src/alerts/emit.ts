@@ -8,9 +8,8 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import type { Env } from '../env';
 import type { Inbox } from '../http/context';
-import { toIsoZ } from '../time/zones';
 import { recordFirings, sendOrLeaveForScan, type FiringInput } from './ledger';
-import { eventData } from './payload';
+import { eventCancelledData } from './payload';
 
 /** What the calendar knows about the event (or occurrence) being deleted or cancelled. */
 export interface CancelledEvent {
@@ -40,18 +39,17 @@ export async function recordEventCancelled(
     WHERE inbox_id = ${inbox.id} AND enabled AND 'event.cancelled' = ANY(events)
       AND (filter->'calendar_ids' IS NULL OR jsonb_typeof(filter->'calendar_ids') <> 'array' OR filter->'calendar_ids' ? ${event.calendarId})`);
   if (rows.length === 0) return 0;
-  const data = eventData({
+  const data = eventCancelledData({
     eventId: event.id,
     recurringEventId: event.recurringEventId ?? null,
     calendarId: event.calendarId,
     title: event.title,
     startAt: event.startAt,
-    timeZone: event.timeZone,
     displayZone: inbox.defaultTimezone ?? event.timeZone,
     duration: event.duration ?? null,
     location: event.location ?? null,
     status: 'cancelled',
-  }, { cancelled_at: toIsoZ(now) });
+  }, now);
   const firings: FiringInput[] = rows.map((r) => ({
     inboxId: inbox.id,
     alertId: (r as { id: string }).id,
@@ -60,7 +58,7 @@ export async function recordEventCancelled(
     scheduledFor: now,
     payload: data,
   }));
-  const ids = await recordFirings(db, firings, now);
+  const ids = (await recordFirings(db, firings, now)).map((f) => f.id);
   await sendOrLeaveForScan(db, env.ALERTS, ids, now);
   return ids.length;
 }

@@ -27,11 +27,17 @@ export type AlertQueue = Pick<Queue<AlertMessage>, 'sendBatch'>;
 /** Cloudflare Queues accepts at most 100 messages per sendBatch. */
 export const SEND_BATCH_SIZE = 100;
 
+/** A ledger row a call recorded (new, not one an earlier call had recorded). */
+export interface RecordedFiring {
+  id: string;
+  type: string;
+}
+
 /**
  * Inserts firings (ON CONFLICT DO NOTHING) in one statement, whatever their number: the rows
- * travel as one JSON parameter. Returns the ids of the rows that are new.
+ * travel as one JSON parameter. Returns the rows that are new.
  */
-export async function recordFirings(db: Db, firings: FiringInput[], now: Date): Promise<string[]> {
+export async function recordFirings(db: Db, firings: FiringInput[], now: Date): Promise<RecordedFiring[]> {
   if (firings.length === 0) return [];
   const t = now.getTime();
   const rows = firings.map((f) => ({
@@ -52,8 +58,8 @@ export async function recordFirings(db: Db, firings: FiringInput[], now: Date): 
     -- An alert deleted meanwhile simply has nothing to record.
     WHERE EXISTS (SELECT 1 FROM alerts a WHERE a.id = r.alert_id AND a.inbox_id = r.inbox_id)
     ON CONFLICT (alert_id, source_key) DO NOTHING
-    RETURNING id`);
-  return inserted.map((r) => (r as { id: string }).id);
+    RETURNING id, type`);
+  return inserted as unknown as RecordedFiring[];
 }
 
 /**

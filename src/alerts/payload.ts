@@ -1,23 +1,107 @@
 /**
  * What a firing carries: the `data` of its webhook body and the fields a task template may name.
- * The scan builds most payloads in SQL (same field names); these helpers are the JS side.
+ * This is the one place payloads are made. The scan's SQL and the emitters only gather facts;
+ * the builders below turn facts into `data`, and each family's zod schema is both the check on
+ * what is built and the catalogue's list of `data_fields`.
  */
+import { z } from 'zod';
 import { instantToWall, toIsoZ } from '../time/zones';
 
-export interface OffsetView {
-  value: number;
-  unit: 'minutes' | 'hours' | 'days';
+const Offset = z.object({ value: z.number().int(), unit: z.enum(['minutes', 'hours', 'days']) }).nullable();
+export type OffsetView = z.infer<typeof Offset>;
+
+const IsoZ = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+const Wall = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+const DateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+/** `contact.<type>`: an anniversary observed on `date`. */
+export const AnniversaryData = z.strictObject({
+  contact_id: z.string(),
+  contact_name: z.string(),
+  anniversary_type: z.string(),
+  date: DateOnly,
+  /** As stored on the contact: `YYYY-MM-DD` or `--MM-DD`. */
+  original_date: z.string(),
+  /** Years since the stored year; null for a year-less date. */
+  years: z.number().int().nullable(),
+  title: z.string(),
+  offset: Offset,
+});
+
+/** `event.created` / `event.updated`: a reminder of one occurrence. */
+export const EventReminderData = z.strictObject({
+  event_id: z.string(),
+  recurring_event_id: z.string().nullable(),
+  calendar_id: z.string(),
+  title: z.string(),
+  /** Wall time in `time_zone` (the inbox default, else the event's own, as the calendar shows it). */
+  start: Wall,
+  start_at: IsoZ,
+  time_zone: z.string(),
+  duration: z.string().nullable(),
+  location: z.string().nullable(),
+  status: z.string(),
+  date: DateOnly,
+  offset: Offset,
+});
+
+/** `event.cancelled`: fired at once, no offset. */
+export const EventCancelledData = EventReminderData.omit({ offset: true }).extend({ cancelled_at: IsoZ });
+
+export type FiringData = Record<string, unknown>;
+
+/** The schema of a firing's `data`, by event type. */
+export function dataSchemaOf(type: string): z.ZodObject | null {
+  if (type.startsWith('contact.')) return AnniversaryData;
+  if (type === 'event.created' || type === 'event.updated') return EventReminderData;
+  if (type === 'event.cancelled') return EventCancelledData;
+  return null;
 }
 
-/** Fields of an event firing's `data` (reminders and cancellations). */
+/** Field names of a firing's `data` for the catalogue and for template checks. */
+export function dataFieldsOf(type: string): string[] {
+  const schema = dataSchemaOf(type);
+  return schema ? Object.keys(schema.shape) : [];
+}
+
+/** 'wedding_anniversary' → 'Wedding anniversary', as the agenda and firings title anniversaries. */
+export function anniversaryLabel(type: string): string {
+  const spaced = type.replace(/_/g, ' ');
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}
+
+/** What the scan knows about an anniversary observed on a date. */
+export interface AnniversaryFacts {
+  contactId: string;
+  contactName: string;
+  type: string;
+  /** Observed date, `YYYY-MM-DD`. */
+  observed: string;
+  originalDate: string;
+  /** The stored year, or null for `--MM-DD`. */
+  year: number | null;
+}
+
+export function anniversaryData(f: AnniversaryFacts, offset: OffsetView): FiringData {
+  return AnniversaryData.parse({
+    contact_id: f.contactId,
+    contact_name: f.contactName,
+    anniversary_type: f.type,
+    date: f.observed,
+    original_date: f.originalDate,
+    years: f.year === null ? null : Number(f.observed.slice(0, 4)) - f.year,
+    title: `${f.contactName} — ${anniversaryLabel(f.type)}`,
+    offset,
+  });
+}
+
+/** What is known about an event occurrence that reminds or is cancelled. */
 export interface EventFacts {
   eventId: string;
   recurringEventId: string | null;
   calendarId: string;
   title: string;
   startAt: Date;
-  /** The event's own zone. */
-  timeZone: string;
   /** Zone `start` is shown in: the inbox default, else the event's own (as the calendar API does). */
   displayZone: string;
   duration: string | null;
@@ -25,7 +109,7 @@ export interface EventFacts {
   status: string;
 }
 
-export function eventData(e: EventFacts, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function eventFields(e: EventFacts) {
   const start = instantToWall(e.startAt, e.displayZone);
   return {
     event_id: e.eventId,
@@ -39,14 +123,20 @@ export function eventData(e: EventFacts, extra: Record<string, unknown> = {}): R
     location: e.location,
     status: e.status,
     date: start.slice(0, 10),
-    ...extra,
   };
 }
 
-/** 'wedding_anniversary' → 'Wedding anniversary', as the agenda titles anniversaries. */
-export function anniversaryLabel(type: string): string {
-  const spaced = type.replace(/_/g, ' ');
-  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+export function eventReminderData(e: EventFacts, offset: OffsetView): FiringData {
+  return EventReminderData.parse({ ...eventFields(e), offset });
+}
+
+export function eventCancelledData(e: EventFacts, cancelledAt: Date): FiringData {
+  return EventCancelledData.parse({ ...eventFields(e), cancelled_at: toIsoZ(cancelledAt) });
+}
+
+/** `{ value, unit }` of an alert's offset columns, or null. */
+export function offsetOf(value: number | null, unit: string | null): OffsetView {
+  return value === null || unit === null ? null : Offset.parse({ value, unit });
 }
 
 /** The webhook body (Standard Webhooks: `id` is the firing id, stable across retries). */

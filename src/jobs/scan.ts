@@ -8,15 +8,16 @@ import type { Env } from '../env';
 import { openDb, type Db } from '../db/client';
 import { enqueueDeliveries, recordFirings, unsentDeliveries, type AlertQueue } from '../alerts/ledger';
 import { claimWindow, commitWindow, releaseLease, type ScanWindow } from './scan/window';
-import { recordDueAnniversaries } from './scan/anniversaries';
-import { recordDueReminders, reminderLeads } from './scan/reminders';
+import { dueAnniversaryFirings } from './scan/anniversaries';
+import { dueReminderFirings, reminderLeads } from './scan/reminders';
 import { advancePassedEvents, dueSeriesFirings } from './scan/series';
 import { sweepExpired } from './scan/sweep';
 
 export interface ScanReport {
   /** Null when another scan held the lease and this one did nothing. */
   window: ScanWindow | null;
-  recorded: { anniversaries: number; reminders: number; seriesReminders: number };
+  /** New ledger rows: anniversaries, and event reminders (single events and series). */
+  recorded: { anniversaries: number; reminders: number };
   /** Rows sent to the queue: this scan's new ones plus earlier unsent ones. */
   enqueued: number;
   resent: number;
@@ -28,18 +29,20 @@ export interface ScanReport {
 export async function scanDue(db: Db, queue: AlertQueue, now: Date): Promise<ScanReport> {
   const window = await claimWindow(db, now);
   if (!window) {
-    return { window: null, recorded: { anniversaries: 0, reminders: 0, seriesReminders: 0 }, enqueued: 0, resent: 0, advancedEvents: 0, swept: { rateLimits: 0, idempotencyKeys: 0 } };
+    return { window: null, recorded: { anniversaries: 0, reminders: 0 }, enqueued: 0, resent: 0, advancedEvents: 0, swept: { rateLimits: 0, idempotencyKeys: 0 } };
   }
   try {
-    const anniversaries = await recordDueAnniversaries(db, window, now);
+    const anniversaries = await dueAnniversaryFirings(db, window);
     const leads = await reminderLeads(db);
-    const reminders = await recordDueReminders(db, window, now, leads);
+    const reminders = await dueReminderFirings(db, window, leads);
     // Series are found by next_occurrence_at in (from, to + offset]: bring it past `from` first
     // (a no-op unless scans were missed), read, then move it past `to`.
     const caughtUp = await advancePassedEvents(db, window.from);
-    const series = await recordFirings(db, await dueSeriesFirings(db, window, leads), now);
+    const series = await dueSeriesFirings(db, window, leads);
+    // One INSERT for every family; the ledger's unique key drops what an earlier scan recorded.
+    const recorded = await recordFirings(db, [...anniversaries, ...reminders, ...series], now);
+    const fresh = recorded.map((f) => f.id);
     const advancedEvents = caughtUp + await advancePassedEvents(db, window.to);
-    const fresh = [...anniversaries, ...reminders, ...series];
     const freshIds = new Set(fresh);
     const unsent = (await unsentDeliveries(db, now)).filter((id) => !freshIds.has(id));
     const enqueued = await enqueueDeliveries(db, queue, [...fresh, ...unsent], now);
@@ -47,7 +50,10 @@ export async function scanDue(db: Db, queue: AlertQueue, now: Date): Promise<Sca
     const swept = await sweepExpired(db, now);
     return {
       window,
-      recorded: { anniversaries: anniversaries.length, reminders: reminders.length, seriesReminders: series.length },
+      recorded: {
+        anniversaries: recorded.filter((f) => f.type.startsWith('contact.')).length,
+        reminders: recorded.filter((f) => f.type.startsWith('event.')).length,
+      },
       enqueued,
       resent: unsent.length,
       advancedEvents,
@@ -64,8 +70,8 @@ export async function runScheduledScan(env: Env, now: Date, _ctx: ExecutionConte
   try {
     const report = await scanDue(handle.db, env.ALERTS, now);
     const r = report.recorded;
-    if (r.anniversaries + r.reminders + r.seriesReminders + report.resent > 0) {
-      console.log(`alerts scan ${now.toISOString()}: recorded ${r.anniversaries} anniversaries, ${r.reminders + r.seriesReminders} reminders; enqueued ${report.enqueued} (${report.resent} resent)`);
+    if (r.anniversaries + r.reminders + report.resent > 0) {
+      console.log(`alerts scan ${now.toISOString()}: recorded ${r.anniversaries} anniversaries, ${r.reminders} reminders; enqueued ${report.enqueued} (${report.resent} resent)`);
     }
   } finally {
     await handle.close().catch(() => {});

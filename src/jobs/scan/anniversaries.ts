@@ -1,5 +1,5 @@
 /**
- * Due anniversary firings, recorded in one INSERT … SELECT.
+ * Due anniversary firings: one SELECT of facts, made into payloads by the one builder.
  *
  * An anniversary fires at the inbox's `anniversary_alert_time`, in the inbox's zone (default
  * UTC), on its observed date minus the alert's offset in whole days (hours and minutes count as
@@ -13,8 +13,10 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { asDate } from '../../db/sql';
+import type { FiringInput } from '../../alerts/ledger';
+import { anniversaryData, offsetOf } from '../../alerts/payload';
 import { addDays } from '../../time/zones';
-import { idExpr, INSERT_COLUMNS, offsetJson } from './sql';
 import type { ScanWindow } from './window';
 
 /**
@@ -29,10 +31,9 @@ export function candidateFiringDates(w: ScanWindow): string[] {
   return out;
 }
 
-export function dueAnniversariesSql(w: ScanWindow, now: Date) {
+export function dueAnniversariesSql(w: ScanWindow) {
   const from = w.from.toISOString();
   const to = w.to.toISOString();
-  const at = now.toISOString();
   return sql`
     WITH firing_dates AS (
       SELECT d::date AS firing_date FROM unnest(string_to_array(${candidateFiringDates(w).join(',')}, ',')) AS d
@@ -71,33 +72,42 @@ export function dueAnniversariesSql(w: ScanWindow, now: Date) {
       ) k
       WHERE t.fire_at > ${from}::timestamptz AND t.fire_at <= ${to}::timestamptz
     )
-    ${INSERT_COLUMNS}
-    SELECT ${idExpr('dlv', now)}, ${idExpr('msg', now)}, k.inbox_id, k.alert_id,
-      'contact:' || ca.contact_id || ':' || ca.type || ':' || extract(year FROM k.observed)::int,
-      'contact.' || ca.type,
-      k.fire_at,
-      jsonb_build_object(
-        'contact_id', c.id,
-        'contact_name', c.full_name,
-        'anniversary_type', ca.type,
-        'date', to_char(k.observed, 'YYYY-MM-DD'),
-        'original_date', ca.date,
-        'years', CASE WHEN ca.year IS NULL THEN NULL ELSE extract(year FROM k.observed)::int - ca.year END,
-        'title', c.full_name || ' — ' || upper(left(replace(ca.type, '_', ' '), 1)) || substr(replace(ca.type, '_', ' '), 2),
-        'offset', ${offsetJson('k')}
-      ),
-      'pending', 0, ${at}::timestamptz, ${at}::timestamptz
+    SELECT k.inbox_id, k.alert_id, k.offset_value, k.offset_unit, k.fire_at,
+      to_char(k.observed, 'YYYY-MM-DD') AS observed,
+      ca.contact_id, c.full_name AS contact_name, ca.type, ca.date AS original_date, ca.year
     FROM keyed k
     JOIN contact_anniversaries ca ON ca.inbox_id = k.inbox_id AND ca.month = k.month AND ca.day = k.day
     JOIN contacts c ON c.id = ca.contact_id
     WHERE ('contact.any' = ANY(k.events) OR 'contact.' || ca.type = ANY(k.events))
-      AND (k.filter->'contact_ids' IS NULL OR k.filter->'contact_ids' ? ca.contact_id)
-    ON CONFLICT (alert_id, source_key) DO NOTHING
-    RETURNING id`;
+      AND (k.filter->'contact_ids' IS NULL OR k.filter->'contact_ids' ? ca.contact_id)`;
 }
 
-/** Records the anniversary firings due in the window; returns the new ledger ids. */
-export async function recordDueAnniversaries(db: Db, w: ScanWindow, now: Date): Promise<string[]> {
-  const { rows } = await db.execute(dueAnniversariesSql(w, now));
-  return rows.map((r) => (r as { id: string }).id);
+type DueAnniversary = {
+  inbox_id: string;
+  alert_id: string;
+  offset_value: number | null;
+  offset_unit: string | null;
+  fire_at: unknown;
+  observed: string;
+  contact_id: string;
+  contact_name: string;
+  type: string;
+  original_date: string;
+  year: number | null;
+};
+
+/** The anniversary firings due in the window (the ledger decides which are new). */
+export async function dueAnniversaryFirings(db: Db, w: ScanWindow): Promise<FiringInput[]> {
+  const { rows } = await db.execute<DueAnniversary>(dueAnniversariesSql(w));
+  return rows.map((r) => ({
+    inboxId: r.inbox_id,
+    alertId: r.alert_id,
+    sourceKey: `contact:${r.contact_id}:${r.type}:${r.observed.slice(0, 4)}`,
+    type: `contact.${r.type}`,
+    scheduledFor: asDate(r.fire_at),
+    payload: anniversaryData({
+      contactId: r.contact_id, contactName: r.contact_name, type: r.type, observed: r.observed,
+      originalDate: r.original_date, year: r.year === null ? null : Number(r.year),
+    }, offsetOf(r.offset_value, r.offset_unit)),
+  }));
 }

@@ -1,6 +1,6 @@
 /**
- * Due event reminders of single events and of moved occurrences, recorded in one INSERT … SELECT
- * (recurring series are expanded in series.ts).
+ * Due event reminders of single events and of moved occurrences: one SELECT of facts, made into
+ * payloads by the one builder (recurring series are expanded in series.ts).
  *
  * A reminder is due when an occurrence's start minus the alert's offset falls in the window, i.e.
  * its start falls in (from + offset, to + offset]. The scan first reads the distinct offsets of
@@ -13,7 +13,10 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { idExpr, INSERT_COLUMNS, isoZ, offsetJson, wallIn } from './sql';
+import { asDate } from '../../db/sql';
+import type { FiringInput } from '../../alerts/ledger';
+import { eventReminderData, offsetOf } from '../../alerts/payload';
+import { toIsoZ, toUtcBasic } from '../../time/zones';
 import type { ScanWindow } from './window';
 
 /** Enabled alerts that want event reminders, with their offset in seconds (`lead_s`). */
@@ -37,9 +40,7 @@ export function shiftedWindow(col: SQL, w: ScanWindow, leadSeconds: number): SQL
   return sql`(${col} > ${lo}::timestamptz AND ${col} <= ${hi}::timestamptz)`;
 }
 
-export function dueRemindersSql(w: ScanWindow, now: Date, leads: number[]) {
-  const at = now.toISOString();
-  const zone = sql`COALESCE(i.default_timezone, e.time_zone)`;
+export function dueRemindersSql(w: ScanWindow, leads: number[]) {
   const starting = sql.join(leads.map((lead) => sql`
     SELECT ${lead}::int AS lead_s, e.* FROM events e
     WHERE ${shiftedWindow(sql`e.start_at`, w, lead)} AND NOT e.is_recurring AND e.status <> 'cancelled'`), sql` UNION ALL `);
@@ -49,59 +50,79 @@ export function dueRemindersSql(w: ScanWindow, now: Date, leads: number[]) {
   return sql`
     WITH subs AS (${reminderSubs}),
     starting AS (${starting}),
-    moving AS (${moving}),
-    single AS (
-      SELECT s.alert_id, s.inbox_id, s.offset_value, s.offset_unit, s.lead_s, s.on_updated,
-        e.id AS key_id, e.start_at, e.updated_at > e.created_at AS changed,
-        jsonb_build_object(
-          'event_id', e.id, 'recurring_event_id', NULL, 'calendar_id', e.calendar_id, 'title', e.title,
-          'start', ${wallIn(sql`e.start_at`, zone)}, 'start_at', ${isoZ(sql`e.start_at`)}, 'time_zone', ${zone},
-          'duration', e.duration, 'location', e.location, 'status', e.status,
-          'date', left(${wallIn(sql`e.start_at`, zone)}, 10)
-        ) AS data
-      FROM starting e
-      JOIN subs s ON s.inbox_id = e.inbox_id AND s.lead_s = e.lead_s
-      JOIN inboxes i ON i.id = s.inbox_id
-      WHERE e.armed_at <= e.start_at - make_interval(secs => s.lead_s)
-        AND (s.on_created OR e.updated_at > e.created_at)
-        AND (s.filter->'calendar_ids' IS NULL OR s.filter->'calendar_ids' ? e.calendar_id)
-    ),
-    moved AS (
-      -- An occurrence moved off its series' rhythm: found by its new start.
-      SELECT s.alert_id, s.inbox_id, s.offset_value, s.offset_unit, s.lead_s, s.on_updated,
-        e.id AS key_id, o.start_at, GREATEST(e.updated_at, o.updated_at) > e.created_at AS changed,
-        jsonb_build_object(
-          'event_id', e.id || '_' || to_char(o.original_start_at AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"'),
-          'recurring_event_id', e.id, 'calendar_id', e.calendar_id, 'title', COALESCE(o.title, e.title),
-          'start', ${wallIn(sql`o.start_at`, zone)}, 'start_at', ${isoZ(sql`o.start_at`)}, 'time_zone', ${zone},
-          'duration', COALESCE(o.duration, e.duration), 'location', COALESCE(o.location, e.location),
-          'status', COALESCE(o.status, e.status), 'date', left(${wallIn(sql`o.start_at`, zone)}, 10)
-        ) AS data
-      FROM moving o
-      JOIN subs s ON s.inbox_id = o.inbox_id AND s.lead_s = o.lead_s
-      JOIN events e ON e.id = o.event_id
-      JOIN inboxes i ON i.id = s.inbox_id
-      WHERE e.status <> 'cancelled' AND COALESCE(o.status, e.status) <> 'cancelled'
-        AND GREATEST(e.armed_at, o.armed_at) <= o.start_at - make_interval(secs => s.lead_s)
-        AND (s.on_created OR GREATEST(e.updated_at, o.updated_at) > e.created_at)
-        AND (s.filter->'calendar_ids' IS NULL OR s.filter->'calendar_ids' ? e.calendar_id)
-    ),
-    due AS (SELECT * FROM single UNION ALL SELECT * FROM moved)
-    ${INSERT_COLUMNS}
-    SELECT ${idExpr('dlv', now)}, ${idExpr('msg', now)}, d.inbox_id, d.alert_id,
-      'event:' || d.key_id || ':' || ${isoZ(sql`d.start_at`)},
-      CASE WHEN d.changed AND d.on_updated THEN 'event.updated' ELSE 'event.created' END,
-      d.start_at - make_interval(secs => d.lead_s),
-      d.data || jsonb_build_object('offset', ${offsetJson('d')}),
-      'pending', 0, ${at}::timestamptz, ${at}::timestamptz
-    FROM due d
-    ON CONFLICT (alert_id, source_key) DO NOTHING
-    RETURNING id`;
+    moving AS (${moving})
+    SELECT s.alert_id, s.inbox_id, s.offset_value, s.offset_unit, s.lead_s, s.on_updated,
+      e.id AS event_id, NULL::timestamptz AS original_start_at, e.start_at, e.updated_at > e.created_at AS changed,
+      e.calendar_id, e.title, COALESCE(i.default_timezone, e.time_zone) AS zone, e.duration, e.location, e.status
+    FROM starting e
+    JOIN subs s ON s.inbox_id = e.inbox_id AND s.lead_s = e.lead_s
+    JOIN inboxes i ON i.id = s.inbox_id
+    WHERE e.armed_at <= e.start_at - make_interval(secs => s.lead_s)
+      AND (s.on_created OR e.updated_at > e.created_at)
+      AND (s.filter->'calendar_ids' IS NULL OR s.filter->'calendar_ids' ? e.calendar_id)
+    UNION ALL
+    -- An occurrence moved off its series' rhythm: found by its new start.
+    SELECT s.alert_id, s.inbox_id, s.offset_value, s.offset_unit, s.lead_s, s.on_updated,
+      e.id, o.original_start_at, o.start_at, GREATEST(e.updated_at, o.updated_at) > e.created_at,
+      e.calendar_id, COALESCE(o.title, e.title), COALESCE(i.default_timezone, e.time_zone),
+      COALESCE(o.duration, e.duration), COALESCE(o.location, e.location), COALESCE(o.status, e.status)
+    FROM moving o
+    JOIN subs s ON s.inbox_id = o.inbox_id AND s.lead_s = o.lead_s
+    JOIN events e ON e.id = o.event_id
+    JOIN inboxes i ON i.id = s.inbox_id
+    WHERE e.status <> 'cancelled' AND COALESCE(o.status, e.status) <> 'cancelled'
+      AND GREATEST(e.armed_at, o.armed_at) <= o.start_at - make_interval(secs => s.lead_s)
+      AND (s.on_created OR GREATEST(e.updated_at, o.updated_at) > e.created_at)
+      AND (s.filter->'calendar_ids' IS NULL OR s.filter->'calendar_ids' ? e.calendar_id)`;
 }
 
-/** Records the single-event and moved-occurrence reminders due in the window. */
-export async function recordDueReminders(db: Db, w: ScanWindow, now: Date, leads: number[]): Promise<string[]> {
+type DueReminder = {
+  alert_id: string;
+  inbox_id: string;
+  offset_value: number | null;
+  offset_unit: string | null;
+  lead_s: number;
+  on_updated: boolean;
+  event_id: string;
+  /** Set for a moved occurrence of a series: the start its id is made of. */
+  original_start_at: unknown;
+  start_at: unknown;
+  changed: boolean;
+  calendar_id: string;
+  title: string;
+  zone: string;
+  duration: string | null;
+  location: string | null;
+  status: string;
+};
+
+/**
+ * The single-event and moved-occurrence reminders due in the window. The source key holds the
+ * occurrence's start, so a rescheduled event fires for its new start and never for the old one.
+ */
+export async function dueReminderFirings(db: Db, w: ScanWindow, leads: number[]): Promise<FiringInput[]> {
   if (leads.length === 0) return [];
-  const { rows } = await db.execute(dueRemindersSql(w, now, leads));
-  return rows.map((r) => (r as { id: string }).id);
+  const { rows } = await db.execute<DueReminder>(dueRemindersSql(w, leads));
+  return rows.map((r) => {
+    const startAt = asDate(r.start_at);
+    const original = r.original_start_at === null ? null : asDate(r.original_start_at);
+    return {
+      inboxId: r.inbox_id,
+      alertId: r.alert_id,
+      sourceKey: `event:${r.event_id}:${toIsoZ(startAt)}`,
+      type: r.changed && r.on_updated ? 'event.updated' : 'event.created',
+      scheduledFor: new Date(startAt.getTime() - Number(r.lead_s) * 1000),
+      payload: eventReminderData({
+        eventId: original ? `${r.event_id}_${toUtcBasic(original)}` : r.event_id,
+        recurringEventId: original ? r.event_id : null,
+        calendarId: r.calendar_id,
+        title: r.title,
+        startAt,
+        displayZone: r.zone,
+        duration: r.duration,
+        location: r.location,
+        status: r.status,
+      }, offsetOf(r.offset_value, r.offset_unit)),
+    };
+  });
 }

@@ -10,7 +10,7 @@
 import { sql } from 'drizzle-orm';
 import { asDate } from '../../db/sql';
 import type { Db } from '../../db/client';
-import { eventData } from '../../alerts/payload';
+import { eventReminderData, offsetOf } from '../../alerts/payload';
 import type { FiringInput } from '../../alerts/ledger';
 import { nextOccurrenceAtOrAfter, occurrencesInWindow, type SeriesSpec } from '../../time/recurrence';
 import { toIsoZ, toUtcBasic } from '../../time/zones';
@@ -109,18 +109,17 @@ export function seriesFirings(r: Row, w: ScanWindow): FiringInput[] {
         sourceKey: `event:${r.id}:${toIsoZ(start)}`,
         type: changed && a.on_updated ? 'event.updated' : 'event.created',
         scheduledFor: new Date(remindAt),
-        payload: eventData({
+        payload: eventReminderData({
           eventId: `${r.id}_${toUtcBasic(start)}`,
           recurringEventId: r.id as string,
           calendarId: r.calendar_id as string,
           title: o?.title ?? (r.title as string),
           startAt: start,
-          timeZone: r.time_zone as string,
           displayZone: zone,
           duration: o?.duration ?? (r.duration as string),
           location: o?.location ?? (r.location as string | null),
           status,
-        }, { offset: a.offset_value === null ? null : { value: a.offset_value, unit: a.offset_unit } }),
+        }, offsetOf(a.offset_value, a.offset_unit)),
       });
     }
   }
