@@ -25,9 +25,13 @@ export interface ScanReport {
   swept: { rateLimits: number; idempotencyKeys: number };
 }
 
-/** The scan's core: pure given `now` (and the database); the queue is passed in. */
-export async function scanDue(db: Db, queue: AlertQueue, now: Date): Promise<ScanReport> {
-  const window = await claimWindow(db, now);
+/**
+ * The scan's core: pure given `now` (and the database); the queue is passed in. The cron tick
+ * claims its window from the shared watermark; a caller that names `fixed` (a test, a replay of
+ * a stretch of time) scans exactly that window and leaves the watermark and lease alone.
+ */
+export async function scanDue(db: Db, queue: AlertQueue, now: Date, fixed?: ScanWindow): Promise<ScanReport> {
+  const window = fixed ?? await claimWindow(db, now);
   if (!window) {
     return { window: null, recorded: { anniversaries: 0, reminders: 0 }, enqueued: 0, resent: 0, advancedEvents: 0, swept: { rateLimits: 0, idempotencyKeys: 0 } };
   }
@@ -46,7 +50,7 @@ export async function scanDue(db: Db, queue: AlertQueue, now: Date): Promise<Sca
     const freshIds = new Set(fresh);
     const unsent = (await unsentDeliveries(db, now)).filter((id) => !freshIds.has(id));
     const enqueued = await enqueueDeliveries(db, queue, [...fresh, ...unsent], now);
-    await commitWindow(db, window);
+    if (!fixed) await commitWindow(db, window);
     const swept = await sweepExpired(db, now);
     return {
       window,
@@ -60,7 +64,7 @@ export async function scanDue(db: Db, queue: AlertQueue, now: Date): Promise<Sca
       swept,
     };
   } catch (err) {
-    await releaseLease(db, now).catch(() => {});
+    if (!fixed) await releaseLease(db, now).catch(() => {});
     throw err;
   }
 }
