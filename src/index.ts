@@ -20,7 +20,7 @@ export default {
   async scheduled(controller, env, ctx) {
     await runScheduledScan(env, new Date(controller.scheduledTime), ctx);
   },
-  async queue(batch, env) {
+  async queue(batch, env, _ctx) {
     await deliverBatch(batch, env, new Date());
   },
 } satisfies ExportedHandler<Env, AlertMessage>;

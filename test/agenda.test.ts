@@ -10,6 +10,10 @@ import { parseAnniversaryDate } from '../src/time/anniversaries';
 import { instantToWall } from '../src/time/zones';
 import { monthSpans } from '../src/agenda/sources/anniversaries';
 import { wallClock } from '../src/agenda/wall-clock';
+import { AgendaAnniversaryItem, AgendaEventItem, AgendaTaskItem } from '../src/agenda/schemas';
+import { compareAgenda } from '../src/agenda/order';
+import type { Ranked } from '../src/agenda/types';
+import type { z } from '@hono/zod-openapi';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures written straight to the database (the calendar and contacts APIs are other modules).
@@ -102,8 +106,8 @@ async function addTask(t: Tenant, body: Record<string, unknown>, now?: string): 
 const agenda = (t: Inboxed, now: string, days?: number | string) =>
   call('GET', `/v1/agenda/${days === undefined ? '' : `?days=${days}`}`, { token: t.reader, now });
 
-type Item = { type: string; title: string; date: string | null; start?: string; [k: string]: unknown };
-const summary = (items: Item[]) => items.map((i) => `${i.type}|${i.date ?? '-'}|${i.start?.slice(11, 16) ?? ''}|${i.title}`);
+type Item = { id: string; type: string; title: string; date: string; start?: string; [k: string]: unknown };
+const summary = (items: Item[]) => items.map((i) => `${i.type}|${i.date || '-'}|${i.start?.slice(11, 16) ?? ''}|${i.title}`);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -166,7 +170,7 @@ describe('agenda: every type, in order', () => {
     const r = await agenda(t, NOW);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.window).toEqual({
-      start: '2026-06-10', end: '2026-06-16', days: 7, time_zone: 'Europe/Berlin',
+      start: '2026-06-10', end: '2026-06-17', days: 7, time_zone: 'Europe/Berlin',
       start_at: '2026-06-09T22:00:00Z', end_at: '2026-06-16T22:00:00Z',
     });
     expect(summary(r.body.items)).toEqual([
@@ -191,7 +195,7 @@ describe('agenda: every type, in order', () => {
 
   it('items carry their type\'s fields', async () => {
     const items: Item[] = (await agenda(t, NOW)).body.items;
-    expect(items[0]).toMatchObject({ type: 'task', pending: true, date: null, approval_id: approvalId });
+    expect(items[0]).toMatchObject({ id: approvalId, type: 'task', pending: true, date: '', due: null, approval_id: approvalId });
     expect(items[1]).toMatchObject({ type: 'task', overdue: true, pending: false, due_date: '2026-06-01' });
     expect(items[1]!.uid).toMatch(/^tsk_/);
     expect(items[3]).toMatchObject({ overdue: false, pending: false });
@@ -202,10 +206,89 @@ describe('agenda: every type, in order', () => {
     const moved = items.find((i) => i.title === 'Standup (moved)')!;
     expect(moved).toMatchObject({ calendar: 'Personal', recurring_event_id: standup, event_id: `${standup}_20260611T063000Z`, start: '2026-06-11T11:00:00', end: '2026-06-11T11:15:00' });
     expect(items.find((i) => i.title === 'Alice Smith — Birthday')).toEqual({
-      type: 'anniversary', title: 'Alice Smith — Birthday', date: '2026-06-12', contact_id: alice, contact_name: 'Alice Smith',
+      id: alice, type: 'anniversary', title: 'Alice Smith — Birthday', date: '2026-06-12', contact_id: alice, contact_name: 'Alice Smith',
       anniversary_type: 'birthday', anniversary_date: '1990-06-12', years: 36,
     });
     expect(items.find((i) => i.type === 'anniversary' && i.contact_name === 'Bob Jones')).toMatchObject({ anniversary_type: 'name_day', years: null });
+  });
+
+  // API.md §7: every item has id, type, title, date and every field of its type — always, null
+  // where it has no value. One exact key set per type, for every item of the seeded agenda.
+  const KEYS: Record<string, string[]> = {
+    task: ['id', 'type', 'title', 'date', 'due', 'overdue', 'pending', 'uid', 'due_date', 'categories',
+      'approval_id', 'action_type', 'token_label', 'queued_at', 'expires_at'],
+    event: ['id', 'type', 'title', 'date', 'start', 'end', 'calendar', 'location', 'time_zone', 'start_at', 'end_at',
+      'calendar_id', 'event_id', 'recurring_event_id'],
+    anniversary: ['id', 'type', 'title', 'date', 'contact_id', 'contact_name', 'anniversary_type', 'anniversary_date', 'years'],
+  };
+  const SCHEMAS: Record<string, z.ZodObject> = { task: AgendaTaskItem, event: AgendaEventItem, anniversary: AgendaAnniversaryItem };
+  const DATE = /^\d{4}-\d{2}-\d{2}$/;
+  const WALL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
+  const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+  /** Per kind of item: what its id is, and its contract fields' values. */
+  const RULES: Array<{ kind: string; applies: (i: Item) => boolean; check: (i: Item) => void }> = [
+    { kind: 'pending task', applies: (i) => i.type === 'task' && i.pending === true, check: (i) => {
+      expect(i).toMatchObject({ id: i.approval_id, date: '', due: null, due_date: null, uid: null, overdue: false });
+      expect(i.approval_id).toMatch(/^apr_/);
+      expect(i.queued_at).toMatch(INSTANT);
+    } },
+    { kind: 'task', applies: (i) => i.type === 'task' && i.pending === false, check: (i) => {
+      expect(i.id).toMatch(/^tsk_/);
+      expect(i).toMatchObject({ uid: i.id, due: i.date, due_date: i.date, approval_id: null, queued_at: null });
+      expect(i.date).toMatch(DATE);
+      expect(typeof i.overdue).toBe('boolean');
+    } },
+    { kind: 'single event', applies: (i) => i.type === 'event' && i.recurring_event_id === null, check: (i) => {
+      expect(i.id).toMatch(/^evt_[0-9a-z]+$/);
+      expect(i.event_id).toBe(i.id);
+      expect(i.start).toMatch(WALL);
+      expect(i.end).toMatch(WALL);
+      expect(i.date).toBe(i.start!.slice(0, 10));
+    } },
+    { kind: 'occurrence of a series', applies: (i) => i.type === 'event' && i.recurring_event_id !== null, check: (i) => {
+      expect(i.id).toMatch(new RegExp(`^${i.recurring_event_id}_\\d{8}T\\d{6}Z$`));
+      expect(i.event_id).toBe(i.id);
+      expect(i.date).toBe(i.start!.slice(0, 10));
+    } },
+    { kind: 'anniversary', applies: (i) => i.type === 'anniversary', check: (i) => {
+      expect(i.id).toBe(i.contact_id);
+      expect(i.id).toMatch(/^ctc_/);
+      expect(i.title).toBe(`${i.contact_name} — ${String(i.anniversary_type).replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase())}`);
+      expect(i.date).toMatch(DATE);
+    } },
+  ];
+
+  it('every item carries exactly its type\'s key set, and its id is the one the contract names', async () => {
+    const items: Item[] = (await agenda(t, NOW)).body.items;
+    const seen = new Set<string>();
+    for (const i of items) {
+      const label = `${i.type} ${i.title} ${i.date}`;
+      expect(KEYS[i.type], label).toBeDefined();
+      expect(Object.keys(i).sort(), label).toEqual([...KEYS[i.type]!].sort());
+      for (const k of ['id', 'type', 'title', 'date']) expect(typeof i[k], `${label} ${k}`).toBe('string');
+      const rule = RULES.filter((r) => r.applies(i));
+      expect(rule.map((r) => r.kind), label).toHaveLength(1);
+      rule[0]!.check(i);
+      seen.add(rule[0]!.kind);
+      // The declared response schema says the same.
+      expect(SCHEMAS[i.type]!.strict().safeParse(i).error?.issues ?? [], label).toEqual([]);
+    }
+    expect([...seen].sort()).toEqual(RULES.map((r) => r.kind).sort());
+  });
+
+  it('the OpenAPI document declares one item schema per type with exactly those keys', async () => {
+    for (const [type, schema] of Object.entries(SCHEMAS)) expect(Object.keys(schema.shape).sort(), type).toEqual([...KEYS[type]!].sort());
+    const doc = (await call('GET', '/openapi.json')).body;
+    const names = { task: 'AgendaTaskItem', event: 'AgendaEventItem', anniversary: 'AgendaAnniversaryItem' } as const;
+    for (const [type, name] of Object.entries(names)) {
+      const declared = doc.components.schemas[name];
+      expect(declared, name).toBeDefined();
+      expect(Object.keys(declared.properties).sort(), name).toEqual([...KEYS[type]!].sort());
+      expect([...declared.required].sort(), name).toEqual([...KEYS[type]!].sort());
+    }
+    const item = doc.components.schemas.AgendaItem;
+    expect(item.oneOf.map((s: { $ref: string }) => s.$ref).sort()).toEqual(Object.values(names).map((n) => `#/components/schemas/${n}`).sort());
   });
 
   it('a completed task and an approved-away approval leave the agenda', async () => {
@@ -260,7 +343,7 @@ describe('agenda: window edges and length', () => {
   it('an event ending exactly at the window start is out; one starting at its last minute is in (days=1)', async () => {
     const r = await agenda(t, NOW, 1);
     expect(r.status).toBe(200);
-    expect(r.body.window).toMatchObject({ start: '2026-03-10', end: '2026-03-10', days: 1, start_at: '2026-03-10T00:00:00Z', end_at: '2026-03-11T00:00:00Z' });
+    expect(r.body.window).toMatchObject({ start: '2026-03-10', end: '2026-03-11', days: 1, start_at: '2026-03-10T00:00:00Z', end_at: '2026-03-11T00:00:00Z' });
     expect(summary(r.body.items)).toEqual([
       'event|2026-03-09|23:00|Ends a second into the window',
       'event|2026-03-10|23:00|Nightly',
@@ -270,14 +353,14 @@ describe('agenda: window edges and length', () => {
 
   it('days=30 reaches the 30th day and not the 31st; default is 7', async () => {
     const r = await agenda(t, NOW, 30);
-    expect(r.body.window).toMatchObject({ start: '2026-03-10', end: '2026-04-08', days: 30 });
+    expect(r.body.window).toMatchObject({ start: '2026-03-10', end: '2026-04-09', days: 30 });
     const titles = r.body.items.map((i: Item) => i.title);
     expect(titles).toContain('Day 30');
     expect(titles).not.toContain('Day 31');
     // Nightly: COUNT=40 from Mar 1 → last on Apr 9; in the window Mar 10 … Apr 8 → 30 occurrences.
     expect(titles.filter((x: string) => x === 'Nightly')).toHaveLength(30);
     const d = await agenda(t, NOW);
-    expect(d.body.window).toMatchObject({ days: 7, end: '2026-03-16' });
+    expect(d.body.window).toMatchObject({ days: 7, end: '2026-03-17' });
     expect(d.body.items.filter((i: Item) => i.title === 'Nightly')).toHaveLength(7);
   });
 
@@ -303,7 +386,7 @@ describe('agenda: inbox zones far from UTC shift "today"', () => {
   it('UTC: today is June 10', async () => {
     await setSettings(t, { default_timezone: null });
     const r = await agenda(t, NOW, 1);
-    expect(r.body.window).toMatchObject({ start: '2026-06-10', end: '2026-06-10', time_zone: 'UTC' });
+    expect(r.body.window).toMatchObject({ start: '2026-06-10', end: '2026-06-11', time_zone: 'UTC' });
     expect(r.body.items).toEqual([
       expect.objectContaining({ title: 'Due June 10', overdue: false }),
       expect.objectContaining({ title: 'Call', date: '2026-06-10', start: '2026-06-10T10:15:00' }),
@@ -314,7 +397,7 @@ describe('agenda: inbox zones far from UTC shift "today"', () => {
     await setSettings(t, { default_timezone: 'Pacific/Kiritimati' });
     const r = await agenda(t, NOW, 1);
     expect(r.body.window).toEqual({
-      start: '2026-06-11', end: '2026-06-11', days: 1, time_zone: 'Pacific/Kiritimati',
+      start: '2026-06-11', end: '2026-06-12', days: 1, time_zone: 'Pacific/Kiritimati',
       start_at: '2026-06-10T10:00:00Z', end_at: '2026-06-11T10:00:00Z',
     });
     expect(r.body.items).toEqual([
@@ -327,7 +410,7 @@ describe('agenda: inbox zones far from UTC shift "today"', () => {
     await setSettings(t, { default_timezone: 'Pacific/Pago_Pago' });
     const one = await agenda(t, NOW, 1);
     expect(one.body.window).toEqual({
-      start: '2026-06-09', end: '2026-06-09', days: 1, time_zone: 'Pacific/Pago_Pago',
+      start: '2026-06-09', end: '2026-06-10', days: 1, time_zone: 'Pacific/Pago_Pago',
       start_at: '2026-06-09T11:00:00Z', end_at: '2026-06-10T11:00:00Z',
     });
     expect(summary(one.body.items)).toEqual(['event|2026-06-09|23:15|Call']);
@@ -382,7 +465,7 @@ describe('agenda: anniversaries', () => {
     await addTask(u, { summary: 'File taxes', due_date: '2027-01-03' });
     await addEvent(u, { calendar: u.personal, title: 'Party', start: '2026-12-31T22:00:00', zone: 'UTC', seconds: 4 * 3600 });
     const r = await agenda(u, '2026-12-29T12:00:00Z', 7);
-    expect(r.body.window).toMatchObject({ start: '2026-12-29', end: '2027-01-04' });
+    expect(r.body.window).toMatchObject({ start: '2026-12-29', end: '2027-01-05' });
     expect(summary(r.body.items)).toEqual([
       'anniversary|2026-12-30||Eve Winter — Birthday',
       'anniversary|2026-12-31||Nora Newyear — Custom-day',
@@ -409,6 +492,30 @@ describe('agenda internals', () => {
     expect(monthSpans('2027-03-01', '2027-03-01')).toEqual([{ month: 3, from: 1, to: 1 }, { month: 2, from: 29, to: 29 }]);
     expect(monthSpans('2027-02-20', '2027-02-28')).toEqual([{ month: 2, from: 20, to: 29 }]);
     expect(monthSpans('2026-06-10', '2026-06-16')).toEqual([{ month: 6, from: 10, to: 16 }]);
+  });
+
+  it('order: pending (by queue time), overdue, then by date and time, undated last', () => {
+    // [id, type, date, pending, overdue, sortTime]: listed in the order the agenda must show them.
+    const table: Array<[string, string, string, boolean, boolean, string?]> = [
+      ['p1', 'task', '', true, false, '2026-06-01T08:00:00Z'],
+      ['p2', 'task', '', true, false, '2026-06-02T08:00:00Z'],
+      ['o1', 'task', '2026-05-01', false, true],
+      ['o2', 'task', '2026-06-09', false, true],
+      ['a1', 'anniversary', '2026-06-10', false, false],
+      ['t1', 'task', '2026-06-10', false, false],
+      ['e1', 'event', '2026-06-10', false, false, '2026-06-10T08:00:00'],
+      ['e2', 'event', '2026-06-10', false, false, '2026-06-10T09:00:00'],
+      ['e3', 'event', '2026-06-11', false, false, '2026-06-11T00:00:00'],
+      ['u1', 'task', '', false, false],
+    ];
+    const ranked = table.map(([id, type, date, pending, overdue, sortTime]) =>
+      ({ id, sortTime, item: { id, type, title: 'Same', date, pending, overdue } }) as unknown as Ranked);
+    const ids = table.map((r) => r[0]);
+    // Every starting order sorts the same way: reversed, and a few rotations.
+    for (let shift = 0; shift < ranked.length; shift += 3) {
+      const input = [...ranked.slice(shift), ...ranked.slice(0, shift)].reverse();
+      expect(input.sort(compareAgenda).map((r) => r.id), `shift ${shift}`).toEqual(ids);
+    }
   });
 
   it('the cached wall clock agrees with instantToWall across DST changes', () => {

@@ -26,18 +26,19 @@ describe('event catalogue (public)', () => {
     for (const path of ['/v1/events/types/', '/v1/events/types', '/v1/events/reference/']) {
       const r = await call('GET', path);
       expect(r.status, path).toBe(200);
-      expect(Array.isArray(r.body)).toBe(true);
-      const types = r.body.map((t: { type: string }) => t.type);
+      const list = r.body.events; // both answer envelopes (API.md §8); see test/catalogue.test.ts
+      expect(Array.isArray(list)).toBe(true);
+      const types = list.map((t: { type: string }) => t.type);
       expect(types).toEqual(expect.arrayContaining(['contact.any', 'contact.{type}', 'event.created', 'event.updated', 'event.cancelled']));
-      for (const t of r.body) {
+      for (const t of list) {
         expect(t).toMatchObject({ type: expect.any(String), category: expect.any(String), description: expect.any(String) });
         expect(Array.isArray(t.config)).toBe(true);
         expect(Array.isArray(t.offset_units)).toBe(true);
       }
-      const created = r.body.find((t: { type: string }) => t.type === 'event.created');
+      const created = list.find((t: { type: string }) => t.type === 'event.created');
       expect(created.config).toContain('offset');
       expect(created.offset_units).toEqual(['minutes', 'hours', 'days']);
-      expect(r.body.find((t: { type: string }) => t.type === 'event.cancelled').offset_units).toEqual([]);
+      expect(list.find((t: { type: string }) => t.type === 'event.cancelled').offset_units).toEqual([]);
     }
   });
 });

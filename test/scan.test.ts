@@ -14,6 +14,7 @@ import type { AlertMessage, Env } from '../src/env';
 import { call, newTenant, testEnv, withDb, type Tenant } from './helpers';
 import { windowFor } from '../src/jobs/scan/window';
 import { scanDue } from '../src/jobs/scan';
+import type { AlertQueue } from '../src/alerts/ledger';
 import { dataSchemaOf } from '../src/alerts/payload';
 
 const receiver = () => inject('webhookReceiver');
@@ -51,7 +52,7 @@ function scans() {
   const at = async (instant: string, queue: Recorder = recorder()): Promise<Recorder> => {
     const now = new Date(instant);
     const window = windowFor(watermark, now);
-    await withDb((db) => scanDue(db, queue, now, window));
+    await withDb((db) => scanDue(db, queue as unknown as AlertQueue, now, window));
     watermark = now;
     return queue;
   };

@@ -12,39 +12,85 @@ export const AgendaQuery = z.object({
 
 const localDate = z.string().openapi({ example: '2026-06-01' });
 const localTime = z.string().openapi({ description: 'Local wall time in the inbox zone.', example: '2026-06-01T09:00:00' });
+const instant = z.string().openapi({ example: '2026-06-01T07:00:00Z' });
 
-export const AgendaItem = z.looseObject({
-  type: z.enum(['task', 'event', 'anniversary']).openapi({ description: 'More types (thread, suggestion, file, work_route) may appear later.' }),
+/*
+ * One schema per item type. Every field of a type is always present (null when it has no
+ * value), so a client can rely on the key set; the sources are typed by these schemas.
+ */
+
+const base = {
+  id: z.string(),
   title: z.string(),
-  date: localDate.nullable().openapi({ description: 'Local date in the inbox zone (a task\'s due date, an occurrence\'s start date, an anniversary\'s observed date); null only for pending approvals.' }),
-  start: localTime.optional().openapi({ description: 'Events: start as a local wall time in the inbox zone.' }),
-  end: localTime.optional().openapi({ description: 'Events: end as a local wall time in the inbox zone.' }),
-  pending: z.boolean().optional().openapi({ description: 'Tasks: an action held for approval (see `approval_id`).' }),
-  overdue: z.boolean().optional().openapi({ description: 'Tasks: open and due before today.' }),
-  uid: z.string().optional().openapi({ description: 'Tasks: the task uid.' }),
-  due_date: localDate.optional(),
-  approval_id: z.string().optional(),
-  event_id: z.string().optional().openapi({ description: 'Events: the occurrence id (`<series id>_<UTC basic start>` for a series).' }),
-  recurring_event_id: z.string().nullable().optional(),
-  calendar: z.string().optional().openapi({ description: 'Events: the calendar\'s name.' }),
-  calendar_id: z.string().optional(),
-  location: z.string().nullable().optional(),
-  contact_id: z.string().optional(),
-  contact_name: z.string().optional(),
-  anniversary_type: z.string().optional(),
-  anniversary_date: z.string().optional().openapi({ description: 'Anniversaries: the stored date, `YYYY-MM-DD` or `--MM-DD`.' }),
-  years: z.number().int().nullable().optional().openapi({ description: 'Anniversaries: years since the stored date (null when it has no year).' }),
-}).openapi('AgendaItem');
+};
+
+export const AgendaTaskItem = z.object({
+  ...base,
+  id: z.string().openapi({ description: 'The task\'s `uid`; for a pending action, the approval\'s id.', example: 'tsk_01jd5x7k3m0000000000000000' }),
+  type: z.literal('task'),
+  date: z.string().openapi({ description: 'The due date (`YYYY-MM-DD`); `""` for a pending action, which has none.', example: '2026-06-01' }),
+  due: localDate.nullable().openapi({ description: 'The due date, or null (pending actions).' }),
+  overdue: z.boolean().openapi({ description: 'Open and due before today.' }),
+  pending: z.boolean().openapi({ description: 'An action held for approval (see `approval_id`): listed first, no due date.' }),
+  uid: z.string().nullable().openapi({ description: 'The task uid (null for a pending action: no task exists yet).' }),
+  due_date: localDate.nullable().openapi({ description: 'Same as `due` (the task\'s own field name).' }),
+  categories: z.array(z.string()),
+  approval_id: z.string().nullable().openapi({ description: 'Pending actions: approve or reject it at /v1/approvals/{approval_id}/.' }),
+  action_type: z.string().nullable().openapi({ description: 'Pending actions: the held call\'s scope.' }),
+  token_label: z.string().nullable().openapi({ description: 'Pending actions: the label of the token that made the call.' }),
+  queued_at: instant.nullable(),
+  expires_at: instant.nullable(),
+}).openapi('AgendaTaskItem');
+
+export const AgendaEventItem = z.object({
+  ...base,
+  id: z.string().openapi({ description: 'The occurrence id: the event id, or `<series id>_<UTC basic start>` for an occurrence of a series.', example: 'evt_01jd5x7k3m0000000000000000_20260601T070000Z' }),
+  type: z.literal('event'),
+  date: localDate.openapi({ description: 'The local start date in the inbox zone (before the window for an event already running).' }),
+  start: localTime.openapi({ description: 'Start as a local wall time in the inbox zone.' }),
+  end: localTime.openapi({ description: 'End as a local wall time in the inbox zone.' }),
+  calendar: z.string().openapi({ description: 'The calendar\'s name.', example: 'Personal' }),
+  location: z.string().nullable(),
+  time_zone: z.string().openapi({ description: 'The zone of `start` / `end` (the inbox zone).' }),
+  start_at: instant,
+  end_at: instant,
+  calendar_id: z.string(),
+  event_id: z.string().openapi({ description: 'Same as `id`.' }),
+  recurring_event_id: z.string().nullable().openapi({ description: 'The series id for an occurrence of a series, else null.' }),
+}).openapi('AgendaEventItem');
+
+export const AgendaAnniversaryItem = z.object({
+  ...base,
+  id: z.string().openapi({ description: 'The contact\'s id.', example: 'ctc_01jd5x7k3m0000000000000000' }),
+  type: z.literal('anniversary'),
+  title: z.string().openapi({ example: 'Alice Smith — Birthday' }),
+  date: localDate.openapi({ description: 'The observed date (Feb 29 per the inbox `leap_day_policy`).' }),
+  contact_id: z.string(),
+  contact_name: z.string(),
+  anniversary_type: z.string().openapi({ example: 'birthday' }),
+  anniversary_date: z.string().openapi({ description: 'The stored date, `YYYY-MM-DD` or `--MM-DD`.' }),
+  years: z.number().int().nullable().openapi({ description: 'Years since the stored date (null when it has no year).' }),
+}).openapi('AgendaAnniversaryItem');
+
+/** More types (thread, suggestion, file, work_route) join this union as their sources land. */
+export const AgendaItem = z.discriminatedUnion('type', [AgendaTaskItem, AgendaEventItem, AgendaAnniversaryItem]).openapi('AgendaItem');
+
+export type AgendaTaskItem = z.infer<typeof AgendaTaskItem>;
+export type AgendaEventItem = z.infer<typeof AgendaEventItem>;
+export type AgendaAnniversaryItem = z.infer<typeof AgendaAnniversaryItem>;
+export type AgendaItem = z.infer<typeof AgendaItem>;
+
+export const AgendaWindow = z.object({
+  start: localDate.openapi({ description: 'First day of the window (today in the inbox zone), inclusive.', example: '2026-05-28' }),
+  end: localDate.openapi({ description: 'The day after the last day: `start` + `days`, exclusive.', example: '2026-06-04' }),
+  days: z.number().int(),
+  time_zone: z.string().openapi({ description: 'The inbox `default_timezone`, else UTC.', example: 'Europe/Berlin' }),
+  start_at: z.string().openapi({ description: 'The window as instants: [start_at, end_at), local midnights of `start` and `end`.', example: '2026-05-27T22:00:00Z' }),
+  end_at: z.string().openapi({ example: '2026-06-03T22:00:00Z' }),
+}).openapi('AgendaWindow');
 
 export const Agenda = z.object({
-  window: z.object({
-    start: localDate.openapi({ description: 'First day of the window (today in the inbox zone).' }),
-    end: localDate.openapi({ description: 'Last day of the window, inclusive.', example: '2026-06-07' }),
-    days: z.number().int(),
-    time_zone: z.string().openapi({ description: 'The inbox `default_timezone`, else UTC.', example: 'Europe/Berlin' }),
-    start_at: z.string().openapi({ description: 'The window as instants: [start_at, end_at).', example: '2026-05-31T22:00:00Z' }),
-    end_at: z.string().openapi({ example: '2026-06-07T22:00:00Z' }),
-  }),
+  window: AgendaWindow,
   count: z.number().int(),
   items: z.array(AgendaItem),
 }).openapi('Agenda');

@@ -27,7 +27,7 @@ export async function buildAgenda(db: Db, inbox: Inbox, days: number, now: Date,
   return {
     window: {
       start: window.startDate,
-      end: window.lastDate,
+      end: window.endDate, // exclusive: start + days (API.md §7)
       days,
       time_zone: window.zone,
       start_at: toIsoZ(window.startAt),

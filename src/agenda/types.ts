@@ -1,18 +1,21 @@
 import type { SQL } from 'drizzle-orm';
 import type { Inbox } from '../http/context';
+import type { AgendaItem } from './schemas';
 
 /**
  * The agenda's window: `days` whole local days of the inbox zone, from today 00:00.
- * Dates are local `YYYY-MM-DD`; instants bound the same span as [startAt, endAt).
+ * Dates are local `YYYY-MM-DD`: [startDate, endDate); instants bound the same span as
+ * [startAt, endAt), the local midnights of startDate and endDate. Every source uses this one
+ * half-open window.
  */
 export interface AgendaWindow {
   zone: string;
   days: number;
   /** Today in the inbox zone: the first day of the window. */
   startDate: string;
-  /** The last day of the window (inclusive). */
+  /** The last day of the window (inclusive): endDate − 1. */
   lastDate: string;
-  /** The day after the window (exclusive bound for date comparisons). */
+  /** startDate + days: the exclusive end (`window.end` of the response). */
   endDate: string;
   startAt: Date;
   endAt: Date;
@@ -24,27 +27,16 @@ export interface AgendaContext {
   window: AgendaWindow;
 }
 
-/** The seed's later types (thread, suggestion, file, work_route) join this union as sources. */
-export type AgendaItemType = 'task' | 'event' | 'anniversary';
-
-/** Fields every agenda item has; each type adds its own. */
-export interface AgendaItemBase {
-  type: AgendaItemType;
-  title: string;
-  /** Local date in the inbox zone; null only for pending approvals, which have none. */
-  date: string | null;
-  /** Local wall time in the inbox zone (`YYYY-MM-DDTHH:mm:ss`) for timed items. */
-  start?: string;
-  pending?: boolean;
-  overdue?: boolean;
-  [field: string]: unknown;
-}
+/** The item shapes, one per type (src/agenda/schemas.ts); the seed's later types join the union. */
+export type { AgendaItem, AgendaTaskItem, AgendaEventItem, AgendaAnniversaryItem } from './schemas';
+export type AgendaItemType = AgendaItem['type'];
 
 /** An item plus what it sorts by; `id` is the stable last tie-break. */
-export interface Ranked {
-  item: AgendaItemBase;
+export interface Ranked<T extends AgendaItem = AgendaItem> {
+  item: T;
   id: string;
-  /** For items without a date (pending approvals): when they were queued, as an ISO instant. */
+  /** For items without a date (pending approvals): when they were queued, as an ISO instant;
+   * for timed items: their start. */
   sortTime?: string;
 }
 

@@ -6,7 +6,7 @@ import type { AppEnv } from '../http/context';
 import { errorResponses, queuedResponse, json, body } from '../http/openapi';
 import { checkIfMatch, etagOf, withEtag } from '../http/etag';
 import { PageQuery, pageEnvelope, pageOf, pageSchema } from '../http/pagination';
-import { EVENT_TYPES } from './catalogue';
+import { eventReference, eventTypesEnvelope } from './catalogue';
 import * as S from './schemas';
 import * as svc from './service';
 import { listDeliveries, redeliver, sendTest } from './deliveries';
@@ -29,19 +29,19 @@ async function withSecret(c: Context<AppEnv>, r: { alert: svc.AlertView; secret:
   return r.secret ? { ...r.alert, secret: r.secret } : r.alert;
 }
 
-const TYPES_DESCRIPTION = 'What alerts can subscribe to. Public: no token needed. `config` lists the alert settings that apply; `offset_units` the units an offset may use.';
+const TYPES_DESCRIPTION = 'What alerts can subscribe to. Public: no token needed. Each event has `type`, `category`, `description`, `config` (the alert settings that apply) and `offset_units` (the units an offset may use; empty when it fires at once); `categories` maps each category to its types. Types whose producers are not live yet (message.*, work_route.completed, contact.share_received) may already be subscribed to.';
 
 alertsRouter.openapi(createRoute({
   method: 'get', path: '/v1/events/types/', tags: ['Alerts'], summary: 'Event types alerts can subscribe to', security: [],
   description: TYPES_DESCRIPTION,
-  responses: { 200: json(z.array(S.EventType), 'The catalogue (a bare array).') },
-}), (c) => c.json(EVENT_TYPES.map((t) => ({ ...t })), 200));
+  responses: { 200: json(S.EventTypes, 'The catalogue: `{ resource: "event_types", events, categories, counts: { events, categories } }`.') },
+}), (c) => c.json(eventTypesEnvelope(), 200));
 
 alertsRouter.openapi(createRoute({
   method: 'get', path: '/v1/events/reference/', tags: ['Alerts'], summary: 'Event types with their payload fields and examples', security: [],
-  description: `${TYPES_DESCRIPTION} Each entry also names the fields of its \`data\` (usable as {field} in task templates) and an example. A webhook POSTs \`{ id, type, inbox_id, alert_id, scheduled_for, data }\` signed per Standard Webhooks (\`webhook-id\` = \`id\`, stable across retries; \`webhook-timestamp\`; \`webhook-signature\` = \`v1,<base64 HMAC-SHA256 of "id.timestamp.body">\` keyed with the base64-decoded secret after \`whsec_\`).`,
-  responses: { 200: json(z.array(S.EventType), 'The catalogue with payload documentation (a bare array).') },
-}), (c) => c.json(EVENT_TYPES.map((t) => ({ ...t })), 200));
+  description: `${TYPES_DESCRIPTION} The reference adds \`version\`, \`payload\` (the alert calls by name, e.g. \`subscribe_alert\`: POST /v1/alerts/) and \`webhook\`. Each entry also names the fields of its \`data\` (usable as {field} in task templates) and an example. A webhook POSTs \`{ id, type, inbox_id, alert_id, scheduled_for, data }\` signed per Standard Webhooks (\`webhook-id\` = \`id\`, stable across retries; \`webhook-timestamp\`; \`webhook-signature\` = \`v1,<base64 HMAC-SHA256 of "id.timestamp.body">\` keyed with the base64-decoded secret after \`whsec_\`).`,
+  responses: { 200: json(S.EventReference, 'The catalogue with the alert calls and payload documentation.') },
+}), (c) => c.json(eventReference(), 200));
 
 alertsRouter.openapi(createRoute({
   method: 'get', path: '/v1/alerts/', tags: ['Alerts'], summary: 'List alerts',

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { isKnownEventType, MAX_OFFSET_SECONDS, OFFSET_UNITS, UNIT_SECONDS } from './catalogue';
+import { EVENT_CATEGORIES, isKnownEventType, MAX_OFFSET_SECONDS, OFFSET_UNITS, UNIT_SECONDS } from './catalogue';
 import { templateProblem } from './template';
 
 export const BACKOFFS = ['immediate', 'fixed', 'exponential'] as const;
@@ -109,14 +109,50 @@ export const Delivery = z.object({
 }).openapi('AlertDelivery');
 
 export const EventType = z.object({
-  type: z.string(),
-  category: z.enum(['contact', 'calendar']),
+  type: z.string().openapi({ description: 'The type an alert names in `events` (`contact.{type}` stands for any anniversary type).', example: 'event.created' }),
+  category: z.enum(EVENT_CATEGORIES).openapi({ description: 'A key of `categories`.' }),
   description: z.string(),
-  config: z.array(z.string()),
-  offset_units: z.array(z.string()),
-  data_fields: z.array(z.string()),
-  example: z.record(z.string(), z.unknown()),
+  config: z.array(z.string()).openapi({ description: 'The alert settings that apply (`offset`, `filter.contact_ids`, `filter.calendar_ids`).', example: ['offset', 'filter.calendar_ids'] }),
+  offset_units: z.array(z.string()).openapi({ description: 'Units an offset may use; empty when the type fires at once.', example: ['minutes', 'hours', 'days'] }),
+  data_fields: z.array(z.string()).openapi({ description: 'Fields of the firing\'s `data` (usable as {field} in task templates).' }),
+  example: z.record(z.string(), z.unknown()).openapi({ description: 'An example `data`.' }),
 }).openapi('EventType');
+
+const Categories = z.record(z.string(), z.array(z.string())).openapi({
+  description: 'Event types by category (each event\'s `category`).',
+  example: { contact: ['contact.any', 'contact.{type}', 'contact.share_received'], calendar: ['event.created', 'event.updated', 'event.cancelled'] },
+});
+
+export const EventTypes = z.object({
+  resource: z.literal('event_types'),
+  events: z.array(EventType),
+  categories: Categories,
+  counts: z.object({ events: z.number().int(), categories: z.number().int() }),
+}).openapi('EventTypes');
+
+const Endpoint = z.object({
+  method: z.enum(['GET', 'POST', 'PATCH', 'DELETE']),
+  path: z.string(),
+  scope: z.string().nullable().openapi({ description: 'The token scope the call needs (null: no token).' }),
+  description: z.string(),
+}).openapi('EventsEndpoint');
+
+export const EventReference = z.object({
+  version: z.string().openapi({ example: '1.0.0' }),
+  resource: z.literal('events'),
+  payload: z.record(z.string(), Endpoint).openapi({
+    description: 'The calls around alerts, by name: `subscribe_alert`, `list_alerts`, `get_alert`, `update_alert`, `delete_alert`, `list_deliveries`, `redeliver`, `test_alert`, `event_types`.',
+    example: { subscribe_alert: { method: 'POST', path: '/v1/alerts/', scope: 'alerts:write', description: 'Create an alert.' } },
+  }),
+  events: z.array(EventType),
+  categories: Categories,
+  webhook: z.object({
+    method: z.literal('POST'),
+    body: z.array(z.string()),
+    headers: z.array(z.string()),
+    signature: z.string(),
+  }).openapi({ description: 'What a webhook delivery looks like.' }),
+}).openapi('EventReference');
 
 export const AlertParams = z.object({
   alert_id: z.string().openapi({ param: { name: 'alert_id', in: 'path' }, example: 'alr_01jd5x7k3m0000000000000000' }),

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { AgendaContext, AgendaSource, Ranked } from '../types';
+import type { AgendaAnniversaryItem, AgendaContext, AgendaSource, Ranked } from '../types';
 import { jsonRows } from '../window';
 import { addDays } from '../../time/zones';
 import { anniversaryOccurrencesBetween } from '../../time/anniversaries';
@@ -49,7 +49,7 @@ export function anniversaryLabel(type: string): string {
  * Read through `contact_anniversaries_inbox_idx` (inbox, month, day): one index range per
  * month span, so the scan touches only the anniversaries in the window, never every contact.
  */
-function inWindow({ inbox, window }: AgendaContext): SQL {
+function inWindow({ window }: AgendaContext): SQL {
   const spans = monthSpans(window.startDate, window.lastDate)
     .map((s) => sql`(a.month = ${s.month}::int AND a.day BETWEEN ${s.from}::int AND ${s.to}::int)`);
   return sql.join(spans, sql` OR `);
@@ -64,12 +64,14 @@ export const anniversarySource: AgendaSource = {
     FROM contact_anniversaries a
     WHERE a.inbox_id = ${ctx.inbox.id} AND (${inWindow(ctx)})`),
   items: (rows, { inbox, window }) => (rows as AnniversaryRow[]).flatMap((a) =>
+    // [startDate, endDate) is [startDate, lastDate] for whole dates.
     anniversaryOccurrencesBetween(a.month, a.day, window.startDate, window.lastDate, inbox.leapDayPolicy)
       // A dated anniversary is not observed in the years before it happened.
       .filter((date) => a.year === null || Number(date.slice(0, 4)) >= a.year)
-      .map((date): Ranked => ({
+      .map((date): Ranked<AgendaAnniversaryItem> => ({
         id: `${a.contact_id}:${a.position}:${date}`,
         item: {
+          id: a.contact_id,
           type: 'anniversary',
           title: `${a.full_name} — ${anniversaryLabel(a.type)}`,
           date,

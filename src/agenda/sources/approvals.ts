@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { AgendaSource, Ranked } from '../types';
+import type { AgendaSource, AgendaTaskItem, Ranked } from '../types';
 import { jsonRows, ts } from '../window';
 import { toIsoZ } from '../../time/zones';
 
@@ -13,8 +13,9 @@ interface ApprovalRow {
 }
 
 /**
- * Actions held for approval show as pending tasks: they have no date, come first, and carry the
- * `approval_id` to approve or reject them with. Expired ones are gone (they can no longer run).
+ * Actions held for approval show as pending tasks: they have no date (`""`, due null), come
+ * first, and carry the `approval_id` (also their `id`) to approve or reject them with. Expired
+ * ones are gone (they can no longer run).
  */
 export const approvalSource: AgendaSource = {
   key: 'approvals',
@@ -22,13 +23,14 @@ export const approvalSource: AgendaSource = {
     SELECT id, summary, action_type, token_label, queued_at, expires_at
     FROM approvals
     WHERE inbox_id = ${inbox.id} AND status = 'pending' AND expires_at > ${ts(window.now)}`),
-  items: (rows) => (rows as ApprovalRow[]).map((a): Ranked => {
+  items: (rows) => (rows as ApprovalRow[]).map((a): Ranked<AgendaTaskItem> => {
     const queuedAt = toIsoZ(new Date(a.queued_at));
     return {
       id: a.id,
       sortTime: queuedAt,
       item: {
-        type: 'task', title: a.summary, date: null, pending: true, overdue: false,
+        id: a.id, type: 'task', title: a.summary, date: '', due: null, overdue: false, pending: true,
+        uid: null, due_date: null, categories: [],
         approval_id: a.id, action_type: a.action_type, token_label: a.token_label,
         queued_at: queuedAt, expires_at: toIsoZ(new Date(a.expires_at)),
       },

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { AgendaContext, AgendaSource, Ranked } from '../types';
+import type { AgendaContext, AgendaEventItem, AgendaSource, Ranked } from '../types';
 import { jsonRows, ts } from '../window';
 import { toIsoZ, toUtcBasic } from '../../time/zones';
 import { wallClock } from '../wall-clock';
@@ -83,7 +83,7 @@ function overlaps(startMs: number, durationSeconds: number, { window }: AgendaCo
 }
 
 /** One occurrence as an agenda item, its times shown as wall times of the inbox zone. */
-function occurrence(e: EventRow, originalStart: Date, o: OverrideRow | undefined, recurring: boolean, ctx: Ctx): Ranked | null {
+function occurrence(e: EventRow, originalStart: Date, o: OverrideRow | undefined, recurring: boolean, ctx: Ctx): Ranked<AgendaEventItem> | null {
   if ((o?.status ?? e.status) === 'cancelled') return null;
   const startMs = o?.start_at ? Date.parse(o.start_at) : originalStart.getTime();
   const durationSeconds = o?.duration_seconds ?? e.duration_seconds;
@@ -94,7 +94,9 @@ function occurrence(e: EventRow, originalStart: Date, o: OverrideRow | undefined
   const eventId = recurring ? `${e.id}_${toUtcBasic(originalStart)}` : e.id;
   return {
     id: eventId,
+    sortTime: start,
     item: {
+      id: eventId,
       type: 'event',
       title: o?.title ?? e.title,
       date: start.slice(0, 10),
@@ -105,7 +107,7 @@ function occurrence(e: EventRow, originalStart: Date, o: OverrideRow | undefined
       end_at: toIsoZ(endAt),
       calendar: e.calendar,
       calendar_id: e.calendar_id,
-      location: o?.location ?? e.location,
+      location: o?.location ?? e.location ?? null,
       event_id: eventId,
       recurring_event_id: recurring ? e.id : null,
     },
@@ -118,14 +120,14 @@ function occurrence(e: EventRow, originalStart: Date, o: OverrideRow | undefined
  * but which was moved into it is shown too; one whose original start lies inside the window but
  * that the expansion no longer produces (an excluded date) is not.
  */
-function seriesItems(e: EventRow, ctx: Ctx): Ranked[] {
+function seriesItems(e: EventRow, ctx: Ctx): Ranked<AgendaEventItem>[] {
   const { startAt, endAt } = ctx.window;
   const overrides = new Map((e.overrides ?? []).map((o) => [Date.parse(o.original_start_at), o]));
   const starts = occurrencesInWindow(
     { startLocal: e.start_local, timeZone: e.time_zone, durationSeconds: e.duration_seconds, rules: e.recurrence_rules },
     startAt, endAt,
   );
-  const out: Ranked[] = [];
+  const out: Ranked<AgendaEventItem>[] = [];
   for (const s of starts) {
     const o = overrides.get(s.getTime());
     overrides.delete(s.getTime());
@@ -148,6 +150,6 @@ export const eventSource: AgendaSource = {
     return (rows as EventRow[]).flatMap((e) =>
       e.is_recurring
         ? seriesItems(e, ctx)
-        : [occurrence(e, new Date(e.start_at), undefined, false, ctx)].filter((r): r is Ranked => r !== null));
+        : [occurrence(e, new Date(e.start_at), undefined, false, ctx)].filter((r) => r !== null));
   },
 };
