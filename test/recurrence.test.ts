@@ -155,6 +155,34 @@ describe('occurrencesInWindow', () => {
     ]);
   });
 
+  // A series keeps the wall time it was written with; only an occurrence that itself falls in a
+  // gap moves forward by the gap, and one in an overlap takes the earlier instant (API.md §3).
+  it.each([
+    // [zone, written start, rule, expected walls (in the zone) of the first occurrences]
+    [NY, '2024-03-10T02:30:00', 'FREQ=DAILY;COUNT=3', ['2024-03-10T03:30:00', '2024-03-11T02:30:00', '2024-03-12T02:30:00']],
+    [NY, '2024-03-10T02:30:00', 'FREQ=WEEKLY;COUNT=2', ['2024-03-10T03:30:00', '2024-03-17T02:30:00']],
+    [NY, '2024-03-10T02:30:00', 'FREQ=MONTHLY;BYDAY=2SU;COUNT=2', ['2024-03-10T03:30:00', '2024-04-14T02:30:00']],
+    [NY, '2024-03-10T02:30:00', 'FREQ=YEARLY;BYMONTH=3;BYDAY=2SU;COUNT=2', ['2024-03-10T03:30:00', '2025-03-09T03:30:00']],
+    [NY, '2024-11-03T01:30:00', 'FREQ=DAILY;COUNT=2', ['2024-11-03T01:30:00', '2024-11-04T01:30:00']],
+    ['Europe/Berlin', '2024-03-31T02:15:00', 'FREQ=DAILY;COUNT=2', ['2024-03-31T03:15:00', '2024-04-01T02:15:00']],
+    ['Australia/Lord_Howe', '2024-10-06T02:15:00', 'FREQ=DAILY;COUNT=2', ['2024-10-06T02:45:00', '2024-10-07T02:15:00']],
+    ['Australia/Lord_Howe', '2024-04-07T01:45:00', 'FREQ=DAILY;COUNT=2', ['2024-04-07T01:45:00', '2024-04-08T01:45:00']],
+    // Hourly grids stay on the grid of the written wall time: 02:30 (in the gap) lands on 03:30,
+    // the same instant as the grid's own 03:30, and counts once.
+    [NY, '2024-03-10T01:30:00', 'FREQ=HOURLY;COUNT=4', ['2024-03-10T01:30:00', '2024-03-10T03:30:00', '2024-03-10T04:30:00']],
+    [NY, '2024-03-10T02:30:00', 'FREQ=HOURLY;COUNT=3', ['2024-03-10T03:30:00', '2024-03-10T04:30:00']],
+    // Over the overlap the wall grid names 01:30 once, read as its earlier instant (EDT).
+    [NY, '2024-11-03T00:30:00', 'FREQ=HOURLY;COUNT=3', ['2024-11-03T00:30:00', '2024-11-03T01:30:00', '2024-11-03T02:30:00']],
+    ['Australia/Lord_Howe', '2024-10-06T01:15:00', 'FREQ=HOURLY;COUNT=3', ['2024-10-06T01:15:00', '2024-10-06T02:45:00', '2024-10-06T03:15:00']],
+  ])('%s %s %s keeps the written wall time', (zone, start, rule, expected) => {
+    const s = spec(start, [`RRULE:${rule}`], zone);
+    const run = () => occurrencesInWindow(s, at('2024-01-01T00:00:00Z'), at('2026-01-01T00:00:00Z')).map((d) => instantToWall(d, zone));
+    expect(run()).toEqual(expected);
+    expect(withLibraryExpansion(run)).toEqual(expected);
+    // The overlap reading is the earlier instant.
+    if (start === '2024-11-03T01:30:00') expect(toIsoZ(occurrencesInWindow(s, at('2024-11-01T00:00:00Z'), at('2024-11-04T00:00:00Z'))[0]!)).toBe('2024-11-03T05:30:00Z');
+  });
+
   it('expands a ten-year-old daily series for one week without walking from its start', () => {
     const s = spec('2014-06-01T09:00:00', ['RRULE:FREQ=DAILY'], NY);
     const week = () => occurrencesInWindow(s, at('2024-06-01T00:00:00Z'), at('2024-06-08T00:00:00Z'));
@@ -325,6 +353,20 @@ describe('arithmetic expansion and cached zone offsets agree with the library an
       spec('2016-03-27T02:30:00', ['RRULE:FREQ=MONTHLY;BYDAY=-1SU'], 'Europe/Berlin'),
       spec('2016-10-02T02:15:00', ['RRULE:FREQ=MONTHLY;BYDAY=1SU,5SU,-5SA;UNTIL=20200101'], 'Australia/Lord_Howe'),
       spec('2016-11-06T01:30:00', ['RRULE:FREQ=WEEKLY;BYDAY=SU;WKST=SU;INTERVAL=52'], NY),
+      // Starts inside a gap (moved forward) or an overlap (earlier instant), on both paths.
+      spec('2024-03-10T02:30:00', ['RRULE:FREQ=DAILY;COUNT=3'], NY),
+      spec('2024-03-10T02:30:00', ['RRULE:FREQ=WEEKLY;BYDAY=SU,MO'], NY),
+      spec('2024-03-10T02:30:00', ['RRULE:FREQ=MONTHLY;BYDAY=2SU;COUNT=12'], NY),
+      spec('2024-03-10T02:30:00', ['RRULE:FREQ=MONTHLY;BYMONTHDAY=10,-1;BYSETPOS=1'], NY),
+      spec('2024-11-03T01:30:00', ['RRULE:FREQ=DAILY;UNTIL=20250401'], NY),
+      spec('2024-11-03T01:30:00', ['RRULE:FREQ=MONTHLY;BYDAY=1SU'], NY),
+      spec('2024-03-31T02:30:00', ['RRULE:FREQ=MONTHLY;BYDAY=-1SU'], 'Europe/Berlin'),
+      spec('2024-10-27T02:30:00', ['RRULE:FREQ=WEEKLY;COUNT=30'], 'Europe/Berlin'),
+      spec('2024-10-06T02:15:00', ['RRULE:FREQ=MONTHLY;BYDAY=1SU;COUNT=20'], 'Australia/Lord_Howe'),
+      spec('2024-04-07T01:45:00', ['RRULE:FREQ=DAILY;INTERVAL=7'], 'Australia/Lord_Howe'),
+      spec('2024-03-10T01:30:00', ['RRULE:FREQ=HOURLY;INTERVAL=1;COUNT=50'], NY),
+      spec('2024-11-03T00:30:00', ['RRULE:FREQ=HOURLY;UNTIL=20241104T000000Z'], NY),
+      spec('2024-10-06T01:15:00', ['RRULE:FREQ=HOURLY;COUNT=40'], 'Australia/Lord_Howe'),
     ];
     for (let i = 0; i < 400 + fixed.length; i++) {
       const s = fixed[i - 400] ?? randomSeries(r);
@@ -336,6 +378,9 @@ describe('arithmetic expansion and cached zone offsets agree with the library an
         const from = Date.UTC(y, [2, 3, 9, 10, Math.floor(r() * 12)][j]!, 1 + Math.floor(r() * 28), Math.floor(r() * 24));
         windows.push([from, from + (r() < 0.5 ? 7 : 30) * 86_400_000]);
       }
+      // And one over the start itself (a gap or overlap start's first occurrences).
+      const startWall = Date.parse(`${s.startLocal}Z`);
+      windows.push([startWall - 2 * 86_400_000, startWall + 40 * 86_400_000]);
       const run = () => ({
         windows: windows.map(([a, b]) => isos(occurrencesInWindow(s, new Date(a), new Date(b)))),
         capped: isos(occurrencesInWindow(s, new Date(windows[1]![0]), new Date(windows[1]![0] + 400 * 86_400_000), 3)),

@@ -13,8 +13,8 @@
  * Only COUNT-limited MONTHLY/YEARLY series are counted from the start (their span is capped at
  * 1000 years by the parser). Nothing is generated past 9999-12-31.
  *
- * The common rule shapes (DAILY, WEEKLY, MONTHLY by day or weekday, plain YEARLY) skip the
- * library altogether: recurrence-fast.ts generates their wall times with integer arithmetic,
+ * The common rule shapes (DAILY, WEEKLY, MONTHLY and YEARLY) skip the library altogether
+ * (YEARLY with BY* parts must: rrule-temporal yields wrong dates for e.g. BYDAY=53TH): recurrence-fast.ts generates their wall times with integer arithmetic,
  * yielding exactly what the library would (a test compares the two on generated rules). Specs
  * are compiled once and memoised (series.ts), and zone offsets are memoised per day
  * (zone-offsets.ts), so a series expanded again costs a few microseconds.
