@@ -4,7 +4,8 @@
 // minute so alerts really fire. Ctrl-C stops all of it.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
-import { freePort, migrate, startEmbeddedPostgres, startWsProxy } from './lib/stack.mjs';
+import { relative } from 'node:path';
+import { StackError, freePort, migrate, startEmbeddedPostgres, startWsProxy } from './lib/stack.mjs';
 
 const PORT = Number(process.env.PORT ?? 8787);
 const log = (...a) => console.log('[dev]', ...a);
@@ -13,13 +14,22 @@ const started = Date.now();
 
 if (!existsSync('.dev.vars')) copyFileSync('.dev.vars.example', '.dev.vars');
 
+// A stack failure the user can fix is one sentence, not a stack trace.
+const fatal = (e) => {
+  if (!(e instanceof StackError)) throw e;
+  console.error(`[dev] ${e.message}`);
+  return Promise.all(stops.map((stop) => stop().catch(() => {}))).then(() => process.exit(1));
+};
+
 let databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
   const pgPort = Number(process.env.PG_PORT ?? 0) || (await freePort());
-  log(`starting embedded PostgreSQL on 127.0.0.1:${pgPort} (data in .data/dev-pg)`);
-  const pg = await startEmbeddedPostgres({ dataDir: '.data/dev-pg', port: pgPort, persistent: true });
+  log(`starting embedded PostgreSQL on 127.0.0.1:${pgPort}`);
+  const pg = await startEmbeddedPostgres({ dataDir: '.data/dev-pg', port: pgPort, persistent: true }).catch(fatal);
   stops.push(pg.stop);
   databaseUrl = pg.url;
+  const where = relative(process.cwd(), pg.dataDir);
+  log(`PostgreSQL ready (data in ${where.startsWith('..') ? pg.dataDir : where})`);
 }
 await migrate(databaseUrl);
 log('migrations applied');

@@ -6,8 +6,17 @@ import { PageQuery, pageEnvelope, pageOf, pageSchema } from '../http/pagination'
 import { ApiError } from '../http/errors';
 import * as S from './schemas';
 import * as svc from './service';
+import { THROTTLE, clientAddress } from './throttle';
 
 export const accountsRouter = newRouter();
+
+const minutes = THROTTLE.windowMs / 60_000;
+const LOGIN_THROTTLE_DOC = [
+  'Wrong credentials and unknown emails answer alike (401 `unauthorized`).',
+  '',
+  `**Throttling.** Attempts are counted per account (the email, trimmed and lower-cased, whether or not such a user exists) and per client address (\`CF-Connecting-IP\`; IPv6 by its /64; requests without the header share one bucket), in fixed ${minutes}-minute windows. After ${THROTTLE.loginPerAccount} failed attempts for an account, or ${THROTTLE.loginPerAddress} from an address, within a window, every further attempt — **including one with the right password** — answers 429 \`rate_limited\` with \`Retry-After\` (seconds until the window ends), without the password being checked. Known and unknown emails are throttled identically. A successful sign-in clears the account's count and does not count against the address.`,
+].join('\n');
+const REFRESH_THROTTLE_DOC = `Failed refreshes are throttled per client address: after ${THROTTLE.refreshPerAddress} within a ${minutes}-minute window, further attempts (a valid refresh token included) answer 429 \`rate_limited\` with \`Retry-After\` until the window ends. A successful refresh does not count.`;
 
 
 accountsRouter.openapi(createRoute({
@@ -22,18 +31,28 @@ accountsRouter.openapi(createRoute({
 
 accountsRouter.openapi(createRoute({
   method: 'post', path: '/auth/login/', tags: ['Accounts'], summary: 'Sign in: returns a session token', security: [],
+  description: LOGIN_THROTTLE_DOC,
   request: body(S.Login),
-  responses: { 200: json(S.LoginResult, 'Signed in. `access_token` is the session token (`gses_…`).'), ...errorResponses },
+  responses: {
+    200: json(S.LoginResult, 'Signed in. `access_token` is the session token (`gses_…`).'),
+    ...errorResponses,
+    429: { ...errorResponses[429], description: 'Too many failed sign-ins for this account or from this address (`rate_limited`); `Retry-After` gives the seconds until the window ends.' },
+  },
 }), async (c) => {
   const { email, password } = c.req.valid('json');
-  return c.json(await svc.login(c.get('db'), email, password, c.get('now')), 200);
+  return c.json(await svc.login(c.get('db'), email, password, c.get('now'), clientAddress(c.req.header('cf-connecting-ip'))), 200);
 });
 
 accountsRouter.openapi(createRoute({
   method: 'post', path: '/auth/refresh/', tags: ['Accounts'], summary: 'Exchange a refresh token for a new session token', security: [],
+  description: REFRESH_THROTTLE_DOC,
   request: body(S.Refresh),
-  responses: { 200: json(S.RefreshResult, 'A new access token.'), ...errorResponses },
-}), async (c) => c.json(await svc.refreshSession(c.get('db'), c.req.valid('json').refresh_token, c.get('now')), 200));
+  responses: {
+    200: json(S.RefreshResult, 'A new access token.'),
+    ...errorResponses,
+    429: { ...errorResponses[429], description: 'Too many failed refreshes from this address (`rate_limited`); see `Retry-After`.' },
+  },
+}), async (c) => c.json(await svc.refreshSession(c.get('db'), c.req.valid('json').refresh_token, c.get('now'), clientAddress(c.req.header('cf-connecting-ip'))), 200));
 
 accountsRouter.openapi(createRoute({
   method: 'post', path: '/auth/logout/', tags: ['Accounts'], summary: 'Sign out: the session token stops working',

@@ -7,6 +7,7 @@ import { newId } from '../http/ids';
 import { DUMMY_PASSWORD_HASH, hashPassword, newSecret, sha256Hex, verifyPassword } from '../http/crypto';
 import { toIsoZ } from '../time/zones';
 import type { Page } from '../http/pagination';
+import { THROTTLE, attemptSucceeded, countAttempt, normaliseEmail } from './throttle';
 
 export const ACCESS_TTL_S = 60 * 60;
 export const REFRESH_TTL_S = 30 * 24 * 60 * 60;
@@ -49,11 +50,21 @@ export async function createTenant(db: Db, input: { name: string; owner_email: s
   }
 }
 
-export async function login(db: Db, email: string, password: string, now: Date) {
+/**
+ * Signs in. The attempt is counted (per account and per client address) before anything else,
+ * and refused with 429 once either is over its limit — even with the right password, and
+ * without looking the user up, so an unknown email reads exactly like a known one.
+ */
+export async function login(db: Db, email: string, password: string, now: Date, address: string) {
+  const attempt = await countAttempt(db, [
+    { kind: 'login:account', value: normaliseEmail(email), limit: THROTTLE.loginPerAccount },
+    { kind: 'login:address', value: address, limit: THROTTLE.loginPerAddress },
+  ], now);
   const [user] = await db.select().from(users).where(eq(users.email, email));
   // Verify against a dummy hash for unknown users, so both failures cost the same and read alike.
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
   if (!user || !ok) throw new ApiError(401, 'unauthorized', 'Wrong email or password.');
+  await attemptSucceeded(db, attempt, { refund: ['login:address'], reset: ['login:account'] });
   const access = newSecret('gses_');
   const refresh = newSecret('gref_');
   await db.insert(sessions).values({
@@ -66,13 +77,16 @@ export async function login(db: Db, email: string, password: string, now: Date) 
 }
 
 /** A new access token for the session; the previous access token stops working. */
-export async function refreshSession(db: Db, refreshToken: string, now: Date) {
+export async function refreshSession(db: Db, refreshToken: string, now: Date, address: string) {
+  // Refresh tokens carry 256 bits, so guessing is hopeless; failures are throttled per address anyway.
+  const attempt = await countAttempt(db, [{ kind: 'refresh:address', value: address, limit: THROTTLE.refreshPerAddress }], now);
   const access = newSecret('gses_');
   const rows = await db.update(sessions)
     .set({ accessHash: await sha256Hex(access), accessExpiresAt: new Date(now.getTime() + ACCESS_TTL_S * 1000) })
     .where(and(eq(sessions.refreshHash, await sha256Hex(refreshToken)), isNull(sessions.revokedAt), sql`${sessions.refreshExpiresAt} > ${now.toISOString()}`))
     .returning({ id: sessions.id });
   if (rows.length === 0) throw new ApiError(401, 'unauthorized', 'The refresh token is invalid, expired or revoked.');
+  await attemptSucceeded(db, attempt, { refund: ['refresh:address'], reset: [] });
   return { access_token: access, expires_in: ACCESS_TTL_S, token_type: 'Bearer' as const };
 }
 

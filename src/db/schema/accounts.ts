@@ -1,4 +1,4 @@
-import { pgTable, text, timestamp, integer, index, uniqueIndex, boolean } from 'drizzle-orm/pg-core';
+import { pgTable, text, timestamp, integer, index, uniqueIndex, boolean, primaryKey } from 'drizzle-orm/pg-core';
 
 export const tenants = pgTable('tenants', {
   id: text('id').primaryKey(),
@@ -88,6 +88,18 @@ export const rateLimits = pgTable('rate_limits', {
   windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
   count: integer('count').notNull(),
 }, (t) => [uniqueIndex('rate_limits_pk').on(t.bucket, t.windowStart)]);
+
+/**
+ * Sign-in attempts per key (account or client address, stored as a SHA-256 of the key) per fixed
+ * window (src/accounts/throttle.ts). The counting statement deletes a batch of expired rows
+ * each time, so the table holds little more than the live windows.
+ */
+export const loginThrottle = pgTable('login_throttle', {
+  keyHash: text('key_hash').notNull(),
+  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  count: integer('count').notNull(),
+}, (t) => [primaryKey({ name: 'login_throttle_pk', columns: [t.keyHash, t.windowStart] }), index('login_throttle_expires_idx').on(t.expiresAt)]);
 
 export const calendars = pgTable('calendars', {
   id: text('id').primaryKey(),

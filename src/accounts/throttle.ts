@@ -1,0 +1,156 @@
+/**
+ * Sign-in throttling: failed attempts counted per account (the normalised email, whether or not
+ * such a user exists) and per client address, in fixed windows stored in Postgres
+ * (`login_throttle`), so the limit holds across isolates.
+ *
+ * An attempt is counted *before* the password (or refresh token) is checked, in one statement
+ * that also reads the counts back: concurrent attempts cannot all slip under the limit. Once a
+ * key is over its limit the answer is 429 `rate_limited` with `Retry-After`, even for the right
+ * password. A success then gives its attempt back (the address counter) and clears the
+ * account's counters, so only failures use up the allowance.
+ *
+ * The account key never depends on whether the account exists: an unknown email is counted,
+ * throttled and answered exactly like a known one, and the 429 path never reads `users`.
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { ApiError } from '../http/errors';
+import { sha256Hex } from '../http/crypto';
+
+/** The numbers, in one place. */
+export const THROTTLE = {
+  /** Fixed windows aligned to the epoch. */
+  windowMs: 15 * 60 * 1000,
+  /** Failed sign-ins per account (normalised email) per window. */
+  loginPerAccount: 5,
+  /** Failed sign-ins per client address per window (all accounts together). */
+  loginPerAddress: 20,
+  /** Failed refreshes per client address per window. */
+  refreshPerAddress: 20,
+  /** Expired rows each counting statement deletes at most (it inserts at most two). */
+  sweepBatch: 50,
+} as const;
+
+/** The bucket used when the request carries no CF-Connecting-IP (shared by all such callers). */
+export const UNKNOWN_ADDRESS = 'unknown';
+
+/** The account key: trimmed, lower-cased and Unicode-normalised, so spelling variants are one account. */
+export function normaliseEmail(email: string): string {
+  return email.normalize('NFKC').trim().toLowerCase();
+}
+
+function expandIpv6(ip: string): string[] | null {
+  let s = ip.toLowerCase();
+  const zone = s.indexOf('%');
+  if (zone >= 0) s = s.slice(0, zone);
+  // A trailing dotted IPv4 part (::ffff:192.0.2.1) becomes two groups.
+  const v4 = s.match(/^(.*:)(\d{1,3}(?:\.\d{1,3}){3})$/);
+  if (v4) {
+    const o = v4[2]!.split('.').map(Number);
+    if (o.some((n) => n > 255)) return null;
+    s = `${v4[1]}${((o[0]! << 8) | o[1]!).toString(16)}:${((o[2]! << 8) | o[3]!).toString(16)}`;
+  }
+  const halves = s.split('::');
+  if (halves.length > 2) return null;
+  const part = (h: string) => (h === '' ? [] : h.split(':'));
+  const head = part(halves[0]!);
+  const tail = halves.length === 2 ? part(halves[1]!) : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
+  const groups = [...head, ...Array(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+  if (!groups.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return null;
+  return groups.map((g) => g.replace(/^0+(?=.)/, ''));
+}
+
+/**
+ * The address key of a request. `CF-Connecting-IP` is set by Cloudflare and cannot be forged by
+ * the client; an IPv6 client is keyed by its /64 (one subscriber usually holds a whole /64), an
+ * IPv4-mapped IPv6 address by its IPv4 address. Without the header (a service binding, local
+ * tools) the caller cannot be told apart from others, so all such requests share one bucket:
+ * trusting `X-Forwarded-For` instead would let a client choose a fresh bucket per attempt.
+ */
+export function clientAddress(header: string | null | undefined): string {
+  const raw = header?.trim();
+  if (!raw) return UNKNOWN_ADDRESS;
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(raw)) return raw.split('.').map(Number).join('.');
+  if (raw.includes(':')) {
+    const g = expandIpv6(raw.replace(/^\[|\]$/g, ''));
+    if (g) {
+      if (g.slice(0, 5).every((x) => x === '0') && g[5] === 'ffff') {
+        const n = [g[6]!, g[7]!].map((x) => parseInt(x, 16));
+        return [n[0]! >> 8, n[0]! & 255, n[1]! >> 8, n[1]! & 255].join('.');
+      }
+      return `${g.slice(0, 4).join(':')}::/64`;
+    }
+  }
+  return raw.toLowerCase().slice(0, 100);
+}
+
+/** The window holding `now`, and the whole seconds until the next one opens (at least 1). */
+export function windowOf(now: Date): { start: Date; end: Date; retryAfterS: number } {
+  const t = now.getTime();
+  const start = t - (((t % THROTTLE.windowMs) + THROTTLE.windowMs) % THROTTLE.windowMs);
+  const end = start + THROTTLE.windowMs;
+  return { start: new Date(start), end: new Date(end), retryAfterS: Math.max(1, Math.ceil((end - t) / 1000)) };
+}
+
+export interface ThrottleKey {
+  /** e.g. `login:account`, `login:address`, `refresh:address` */
+  kind: string;
+  value: string;
+  limit: number;
+}
+
+export interface Attempt {
+  /** Key hashes, as stored. */
+  hashes: Record<string, string>;
+  windowStart: Date;
+}
+
+const keyHash = (k: Pick<ThrottleKey, 'kind' | 'value'>) => sha256Hex(`throttle\u0000${k.kind}\u0000${k.value}`);
+
+/**
+ * Counts one attempt against every key (one statement: sweep a batch of expired rows, bump the
+ * counters, read them back) and throws 429 when any key is over its limit. The sweep never
+ * touches the rows being bumped (they are excluded by key, and their window has not expired):
+ * one statement may not both delete and upsert a row.
+ */
+export async function countAttempt(db: Db, keys: ThrottleKey[], now: Date): Promise<Attempt> {
+  const w = windowOf(now);
+  const hashes = await Promise.all(keys.map(keyHash));
+  // A request clock ahead of the real one (tests only) must not sweep windows still live.
+  const sweepBefore = new Date(Math.min(now.getTime(), Date.now())).toISOString();
+  const values = sql.join(hashes.map((h) => sql`(${h}, ${w.start.toISOString()}::timestamptz, ${w.end.toISOString()}::timestamptz, 1)`), sql`, `);
+  const { rows } = await db.execute(sql`
+    WITH swept AS (
+      DELETE FROM login_throttle WHERE ctid IN (
+        SELECT ctid FROM login_throttle
+        WHERE expires_at <= ${sweepBefore}::timestamptz AND key_hash NOT IN (${sql.join(hashes.map((h) => sql`${h}`), sql`, `)})
+        LIMIT ${THROTTLE.sweepBatch} FOR UPDATE SKIP LOCKED)
+    )
+    INSERT INTO login_throttle (key_hash, window_start, expires_at, count) VALUES ${values}
+    ON CONFLICT (key_hash, window_start) DO UPDATE SET count = login_throttle.count + 1
+    RETURNING key_hash, count`);
+  const counts = new Map((rows as Array<{ key_hash: string; count: number }>).map((r) => [r.key_hash, Number(r.count)]));
+  const over = keys.some((k, i) => (counts.get(hashes[i]!) ?? 0) > k.limit);
+  if (over) {
+    throw new ApiError(429, 'rate_limited', `Too many failed attempts; retry in ${w.retryAfterS} s.`, {
+      headers: { 'Retry-After': String(w.retryAfterS) },
+    });
+  }
+  return { hashes: Object.fromEntries(keys.map((k, i) => [k.kind, hashes[i]!])), windowStart: w.start };
+}
+
+/**
+ * After a success: the attempt is given back to the `refund` keys (it was not a failure), and
+ * every window of the `reset` keys is cleared (a signed-in account starts afresh).
+ */
+export async function attemptSucceeded(db: Db, attempt: Attempt, opts: { refund: string[]; reset: string[] }): Promise<void> {
+  const refund = opts.refund.map((k) => attempt.hashes[k]!).filter(Boolean);
+  const reset = opts.reset.map((k) => attempt.hashes[k]!).filter(Boolean);
+  const list = (xs: string[]) => (xs.length ? sql.join(xs.map((x) => sql`${x}`), sql`, `) : sql`NULL`);
+  await db.execute(sql`
+    WITH reset AS (DELETE FROM login_throttle WHERE key_hash IN (${list(reset)}))
+    UPDATE login_throttle SET count = count - 1
+    WHERE key_hash IN (${list(refund)}) AND window_start = ${attempt.windowStart.toISOString()}::timestamptz AND count > 0`);
+}
