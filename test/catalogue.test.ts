@@ -1,5 +1,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { call, newTenant, type Tenant } from './helpers';
+import { sql } from 'drizzle-orm';
+import { dataSchemaOf } from '../src/alerts/payload';
+import { call, newTenant, withDb, type Tenant } from './helpers';
 
 // API.md §8: the public event catalogue is two envelopes, not bare arrays.
 
@@ -140,4 +142,42 @@ describe('alerts may subscribe to the newer event types', () => {
       expect(r.body.errors[0].path).toBe('events.0');
     },
   );
+});
+
+describe('catalogue and payloads share one definition', () => {
+  it('each type\'s data_fields are its payload schema\'s keys, and its example satisfies that schema', async () => {
+    const r = await call('GET', '/v1/events/types/');
+    expect(r.status).toBe(200);
+    for (const e of r.body.events as Array<{ type: string; data_fields: string[]; example: unknown }>) {
+      const concrete = e.type === 'contact.{type}' ? 'contact.birthday' : e.type;
+      const schema = dataSchemaOf(concrete);
+      expect(schema, e.type).not.toBeNull();
+      expect(e.data_fields, e.type).toEqual(Object.keys(schema!.shape));
+      const parsed = schema!.safeParse(e.example);
+      expect(parsed.success, `${e.type}: ${parsed.error?.message}`).toBe(true);
+    }
+  });
+
+  it('a test firing of every subscribable type is a schema-valid sample marked test: true', async () => {
+    const t = await newTenant();
+    const agent = await t.agent(['alerts:read', 'alerts:write']);
+    for (const [events, type] of [
+      [['contact.any'], 'contact.birthday'], [['contact.nameday'], 'contact.nameday'], [['event.created'], 'event.created'],
+      [['event.cancelled'], 'event.cancelled'], [['message.received'], 'message.received'], [['work_route.completed'], 'work_route.completed'],
+      [['contact.share_received'], 'contact.share_received'],
+    ] as const) {
+      const offset = type === 'event.created' ? { value: 5, unit: 'minutes' } : undefined;
+      const a = await call('POST', '/v1/alerts/', { token: agent, body: { events, offset, delivery: { type: 'task', target: '{type}' } } });
+      expect(a.status, JSON.stringify(a.body)).toBe(201);
+      const sent = await call('POST', `/v1/alerts/${a.body.id}/test/`, { token: agent });
+      expect(sent.status).toBe(202);
+      expect(sent.body.type).toBe(type);
+      const row = await withDb(async (db) => (await db.execute(sql`SELECT payload FROM deliveries WHERE id = ${sent.body.id}`)).rows[0] as { payload: Record<string, unknown> });
+      const { test, ...data } = row.payload;
+      expect(test).toBe(true);
+      expect(dataSchemaOf(type)!.parse(data)).toEqual(data);
+      if (type === 'contact.nameday') expect(data.anniversary_type).toBe('nameday');
+      if (type === 'event.created') expect(data.offset).toEqual({ value: 5, unit: 'minutes' });
+    }
+  });
 });

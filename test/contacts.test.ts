@@ -153,6 +153,7 @@ describe('contacts: validation (each failure a 400 naming the field; nothing sto
     await rejects({ anniversaries: [{ type: '', date: '--01-01' }] }, 'anniversaries.0.type');
     await rejects({ anniversaries: [{ type: 'x'.repeat(41), date: '--01-01' }] }, 'anniversaries.0.type');
     await rejects({ anniversaries: [{ type: 'fête', date: '--01-01' }] }, 'anniversaries.0.type');
+    await rejects({ anniversaries: [{ type: 'Share_Received', date: '--01-01' }] }, 'anniversaries.0.type'); // reserved: an event type of its own
     await rejects({ anniversaries: [{ date: '--01-01' }] }, 'anniversaries.0.type');
     const ok = await accepts({ anniversaries: [
       { type: 'Birthday', date: '1990-07-14' }, { type: 'WEDDING_anniv-2', date: '--06-01' }, { type: 'x'.repeat(40), date: '--01-01' },

@@ -1,7 +1,10 @@
 /**
  * The event types an alert can subscribe to (API.md §8), served publicly by
  * /v1/events/types/ and /v1/events/reference/, and the rules validation applies to them.
+ * Each type's `data_fields` are the keys of its payload schema (payload.ts), so the catalogue
+ * cannot drift from what firings carry.
  */
+import { dataFieldsOf } from './payload';
 
 export const OFFSET_UNITS = ['minutes', 'hours', 'days'] as const;
 export type OffsetUnit = (typeof OFFSET_UNITS)[number];
@@ -15,23 +18,6 @@ export const MAX_OFFSET_SECONDS = 366 * 86_400;
 export const ANNIVERSARY_TYPE_RE = /^[a-z0-9_-]{1,40}$/;
 
 export const EVENT_REMINDER_TYPES = ['event.created', 'event.updated'] as const;
-
-/** Fields every firing's `data` may carry, by family; task templates may name these. */
-export const CONTACT_FIELDS = ['contact_id', 'contact_name', 'anniversary_type', 'date', 'original_date', 'years', 'title'] as const;
-export const EVENT_FIELDS = [
-  'event_id', 'recurring_event_id', 'calendar_id', 'title', 'start', 'start_at', 'time_zone', 'duration', 'location', 'status', 'date',
-] as const;
-/** `data` of message.received / message.sent (API.md §9). */
-export const MESSAGE_FIELDS = ['message_id', 'thread_id', 'from', 'to', 'subject', 'snippet', 'sent_at'] as const;
-/** `data` of work_route.completed (API.md §9, §11). */
-export const WORK_ROUTE_FIELDS = ['route_id', 'title', 'status', 'request_type', 'completed_recipients', 'total_recipients'] as const;
-/** `data` of contact.share_received (API.md §13). */
-export const SHARE_FIELDS = ['share_id', 'type', 'from_inbox_id', 'contact_address'] as const;
-/** Fields every firing has, whatever its type. */
-export const COMMON_FIELDS = ['type', 'scheduled_for', 'alert_id', 'inbox_id', 'offset'] as const;
-export const TEMPLATE_FIELDS: readonly string[] = [...new Set([
-  ...COMMON_FIELDS, ...CONTACT_FIELDS, ...EVENT_FIELDS, 'cancelled_at', ...MESSAGE_FIELDS, ...WORK_ROUTE_FIELDS, ...SHARE_FIELDS,
-])];
 
 /** The catalogue's categories, in the order the envelopes list them. */
 export const EVENT_CATEGORIES = ['contact', 'calendar', 'message', 'work_route'] as const;
@@ -66,60 +52,71 @@ const eventExample = {
   duration: 'PT30M', location: null, status: 'confirmed', date: '2025-03-14', offset: { value: 30, unit: 'minutes' },
 };
 
+function withoutOffset<T extends { offset: unknown }>(example: T): Omit<T, 'offset'> {
+  const { offset: _offset, ...rest } = example;
+  return rest;
+}
+
 export const EVENT_TYPES: readonly EventTypeInfo[] = [
   {
     type: 'contact.any', category: 'contact',
     description: 'Any contact anniversary (birthday, nameday, wedding, …). Fires once a year per contact and anniversary type at the inbox\'s anniversary_alert_time in its zone, on the observed date minus offset days (Feb 29 follows leap_day_policy). Only the days of an offset count; hours and minutes count as zero. The firing\'s type is contact.<anniversary type>.',
-    config: ['offset', 'filter.contact_ids'], offset_units: [...OFFSET_UNITS], data_fields: [...CONTACT_FIELDS, 'offset'], example: contactExample,
+    config: ['offset', 'filter.contact_ids'], offset_units: [...OFFSET_UNITS], data_fields: dataFieldsOf('contact.any'), example: contactExample,
   },
   {
     type: CONTACT_TYPE_PATTERN, category: 'contact',
     description: 'One anniversary type, e.g. contact.birthday, contact.nameday, contact.wedding (any type a contact can carry: 1–40 of a-z 0-9 _ -). Same timing as contact.any. (contact.share_received is its own event type, not an anniversary.)',
-    config: ['offset', 'filter.contact_ids'], offset_units: [...OFFSET_UNITS], data_fields: [...CONTACT_FIELDS, 'offset'], example: contactExample,
+    config: ['offset', 'filter.contact_ids'], offset_units: [...OFFSET_UNITS], data_fields: dataFieldsOf('contact.any'), example: contactExample,
   },
   {
     type: 'event.created', category: 'calendar',
     description: 'Reminder for every calendar event: fires at each occurrence\'s start minus offset (recurring series included). A reminder whose time had already passed when the event was created or rescheduled does not fire; a rescheduled event is reminded for its new start only; cancelled and deleted events are not reminded.',
-    config: ['offset', 'filter.calendar_ids'], offset_units: [...OFFSET_UNITS], data_fields: [...EVENT_FIELDS, 'offset'], example: eventExample,
+    config: ['offset', 'filter.calendar_ids'], offset_units: [...OFFSET_UNITS], data_fields: dataFieldsOf('event.created'), example: eventExample,
   },
   {
     type: 'event.updated', category: 'calendar',
     description: 'Like event.created, but only for events changed after they were created. An alert subscribed to both fires once per occurrence, typed event.updated when the event was changed.',
-    config: ['offset', 'filter.calendar_ids'], offset_units: [...OFFSET_UNITS], data_fields: [...EVENT_FIELDS, 'offset'], example: eventExample,
+    config: ['offset', 'filter.calendar_ids'], offset_units: [...OFFSET_UNITS], data_fields: dataFieldsOf('event.created'), example: eventExample,
   },
   {
     type: 'event.cancelled', category: 'calendar',
     description: 'At once (no offset) when an event is deleted or its status set to cancelled; once per cancellation.',
-    config: ['filter.calendar_ids'], offset_units: [], data_fields: [...EVENT_FIELDS, 'cancelled_at'],
-    example: { ...eventExample, status: 'cancelled', offset: undefined, cancelled_at: '2025-03-13T17:02:11Z' },
+    config: ['filter.calendar_ids'], offset_units: [], data_fields: dataFieldsOf('event.cancelled'),
+    example: { ...withoutOffset(eventExample), status: 'cancelled', cancelled_at: '2025-03-13T17:02:11Z' },
   },
   {
     type: 'contact.share_received', category: 'contact',
     description: 'At once (no offset) when another inbox of the tenant shares a contact with this inbox, or asks this inbox for one: a pending share this inbox must accept or decline (it is also a pending task in the agenda).',
-    config: [], offset_units: [], data_fields: [...SHARE_FIELDS],
+    config: [], offset_units: [], data_fields: dataFieldsOf('contact.share_received'),
     example: { share_id: 'shr_01jd5x7k3m0000000000000000', type: 'offer', from_inbox_id: 'inb_01jd5x7k3m0000000000000000', contact_address: 'alice@example.com' },
   },
   {
     type: 'message.received', category: 'message',
     description: 'At once (no offset) when mail for the inbox\'s address arrives and is stored. Imported history fires nothing.',
-    config: [], offset_units: [], data_fields: [...MESSAGE_FIELDS], example: messageExample,
+    config: [], offset_units: [], data_fields: dataFieldsOf('message.received'), example: messageExample,
   },
   {
     type: 'message.sent', category: 'message',
     description: 'At once (no offset) when the inbox sends a message (POST /v1/messages/, a sequence email, a work-route request). Imported history fires nothing.',
-    config: [], offset_units: [], data_fields: [...MESSAGE_FIELDS],
+    config: [], offset_units: [], data_fields: dataFieldsOf('message.received'),
     example: { ...messageExample, from: { email: 'agent@inbox.example', name: 'Agent' }, to: [{ email: 'alice@example.com', name: 'Alice Smith' }], subject: 'Re: Lunch on Tuesday?' },
   },
   {
     type: 'work_route.completed', category: 'work_route',
     description: 'At once (no offset) when a work route this inbox created completes: every recipient has answered (a rejection ends a route as rejected, which does not fire this).',
-    config: [], offset_units: [], data_fields: [...WORK_ROUTE_FIELDS],
+    config: [], offset_units: [], data_fields: dataFieldsOf('work_route.completed'),
     example: {
       route_id: 'rte_01jd5x7k3m0000000000000000', title: 'Approve the Q3 budget', status: 'completed', request_type: 'approval',
       completed_recipients: 2, total_recipients: 2,
     },
   },
 ];
+
+/** Fields every firing has, whatever its type; a task template may name these too. */
+const COMMON_FIELDS = ['type', 'scheduled_for', 'alert_id', 'inbox_id'] as const;
+
+/** What a task template may name: the common fields and every type's `data` fields. */
+export const TEMPLATE_FIELDS: readonly string[] = [...new Set([...COMMON_FIELDS, ...EVENT_TYPES.flatMap((t) => t.data_fields)])];
 
 /** Every type an alert may name literally (the anniversary wildcard aside). */
 const FIXED_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES.map((t) => t.type).filter((t) => t !== CONTACT_TYPE_PATTERN));

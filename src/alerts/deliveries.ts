@@ -8,6 +8,7 @@ import type { Page } from '../http/pagination';
 import { toIsoZ } from '../time/zones';
 import { EVENT_TYPES } from './catalogue';
 import { recordFirings, sendOrLeaveForScan, type AlertQueue } from './ledger';
+import { dataSchemaOf, offsetOf } from './payload';
 import { findAlert } from './service';
 
 type Row = Record<string, unknown>;
@@ -74,16 +75,19 @@ export async function sendTest(db: Db, queue: AlertQueue, inbox: Inbox, alertId:
   const first = alert.events[0] ?? 'contact.any';
   const info = EVENT_TYPES.find((t) => t.type === first) ?? EVENT_TYPES.find((t) => t.type === (first.startsWith('contact.') ? 'contact.{type}' : first))!;
   const type = first === 'contact.any' ? 'contact.birthday' : first;
-  const example = { ...info.example };
-  if (type.startsWith('contact.')) example.anniversary_type = type.slice('contact.'.length);
-  const offset = alert.offsetValue !== null && alert.offsetUnit ? { value: alert.offsetValue, unit: alert.offsetUnit } : null;
+  // The catalogue's sample, made this alert's (its offset, its anniversary type) and checked by
+  // the type's payload schema like every real firing; `test: true` marks it.
+  const sample: Record<string, unknown> = { ...info.example };
+  if ('offset' in sample) sample.offset = offsetOf(alert.offsetValue, alert.offsetUnit);
+  if (info.category === 'contact' && 'anniversary_type' in sample) sample.anniversary_type = type.slice('contact.'.length);
+  const data = { ...(dataSchemaOf(type)?.parse(sample) ?? sample), test: true };
   const [recorded] = await recordFirings(db, [{
     inboxId: inbox.id,
     alertId: alert.id,
     sourceKey: `test:${newId('msg', now.getTime())}`,
     type,
     scheduledFor: now,
-    payload: { ...example, offset, test: true },
+    payload: data,
   }], now);
   if (!recorded) throw ApiError.notFound('Alert'); // deleted meanwhile
   const id = recorded.id;

@@ -48,13 +48,50 @@ export const EventReminderData = z.strictObject({
 /** `event.cancelled`: fired at once, no offset. */
 export const EventCancelledData = EventReminderData.omit({ offset: true }).extend({ cancelled_at: IsoZ });
 
+const Address = z.strictObject({ email: z.string(), name: z.string().nullable() });
+
+/** `message.received` / `message.sent` (API.md §9). */
+export const MessageData = z.strictObject({
+  message_id: z.string(),
+  thread_id: z.string(),
+  from: Address,
+  to: z.array(Address),
+  subject: z.string(),
+  snippet: z.string(),
+  sent_at: IsoZ,
+});
+
+/** `work_route.completed` (API.md §11). */
+export const WorkRouteData = z.strictObject({
+  route_id: z.string(),
+  title: z.string(),
+  status: z.string(),
+  request_type: z.string(),
+  completed_recipients: z.number().int(),
+  total_recipients: z.number().int(),
+});
+
+/** `contact.share_received` (API.md §13). */
+export const ShareData = z.strictObject({
+  share_id: z.string(),
+  type: z.enum(['offer', 'request']),
+  from_inbox_id: z.string(),
+  contact_address: z.string().nullable(),
+});
+
 export type FiringData = Record<string, unknown>;
 
-/** The schema of a firing's `data`, by event type. */
+/**
+ * The schema of a firing's `data`, by event type. `contact.share_received` is the one
+ * `contact.` type that is not an anniversary (contacts cannot carry that anniversary type).
+ */
 export function dataSchemaOf(type: string): z.ZodObject | null {
+  if (type === 'contact.share_received') return ShareData;
   if (type.startsWith('contact.')) return AnniversaryData;
   if (type === 'event.created' || type === 'event.updated') return EventReminderData;
   if (type === 'event.cancelled') return EventCancelledData;
+  if (type === 'message.received' || type === 'message.sent') return MessageData;
+  if (type === 'work_route.completed') return WorkRouteData;
   return null;
 }
 

@@ -34,7 +34,9 @@ export const AnniversaryIn = z.object({
   // Free-form but tame: it becomes part of an alert event type (`contact.birthday`).
   type: z.string().trim().toLowerCase()
     .regex(/^[a-z0-9_-]{1,40}$/, 'must be 1–40 characters of a-z, 0-9, _ and - (e.g. birthday)')
-    .openapi({ example: 'birthday', description: 'Lower-cased on the way in: `Birthday` is stored as `birthday`.' }),
+    // `contact.share_received` is an event type of its own (a shared card), not an anniversary.
+    .refine((t) => t !== 'share_received', 'share_received is reserved (the contact.share_received event)')
+    .openapi({ example: 'birthday', description: 'Lower-cased on the way in: `Birthday` is stored as `birthday`. `share_received` is reserved.' }),
   date: z.string()
     .refine((s) => parseAnniversaryDate(s) !== null, 'must be YYYY-MM-DD (a real date) or --MM-DD (year unknown)')
     .openapi({ example: '1990-07-14', description: '`YYYY-MM-DD` (a real date) or `--MM-DD` when the year is unknown (`--02-29` allowed).' }),
