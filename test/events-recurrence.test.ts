@@ -189,3 +189,75 @@ describe('RRULE edge cases', () => {
     expect(countedOnes.map((e: any) => e.start)).toEqual(['2024-06-03', '2024-06-04', '2024-06-05', '2024-06-06', '2024-06-07'].map((x) => `${x}T08:00:00`));
   });
 });
+
+describe('readings API.md leaves open (documented on recurrence_rules)', () => {
+  let c: Cal;
+  beforeAll(async () => { c = await calendarTenant(); });
+  const ofSeries = (page: any, id: string) => page.results.filter((e: any) => e.recurring_event_id === id || e.event_id === id);
+
+  it('a series written at a wall time inside a DST gap keeps that wall time after the first occurrence', async () => {
+    const cases: Array<[string, string, string, string[]]> = [
+      ['America/New_York', '2024-03-10T02:30:00', 'RRULE:FREQ=DAILY;COUNT=3', ['2024-03-10T03:30:00', '2024-03-11T02:30:00', '2024-03-12T02:30:00']],
+      ['Europe/Berlin', '2024-03-31T02:15:00', 'RRULE:FREQ=WEEKLY;COUNT=2', ['2024-03-31T03:15:00', '2024-04-07T02:15:00']],
+      ['Australia/Lord_Howe', '2024-10-06T02:15:00', 'RRULE:FREQ=DAILY;COUNT=2', ['2024-10-06T02:45:00', '2024-10-07T02:15:00']],
+    ];
+    for (const [zone, start, rule, expected] of cases) {
+      const e = await c.ev({ title: `gap ${zone}`, start, time_zone: zone, duration: 'PT30M', recurrence_rules: [rule] });
+      const page = await c.window('2024-03-01T00:00:00Z', '2024-11-01T00:00:00Z');
+      expect(ofSeries(page, e.event_id).map((o: any) => o.start), zone).toEqual(expected);
+      // Changing something else (the duration) keeps the written wall time.
+      const r = await call('PATCH', `/v1/calendar/events/${e.event_id}/?inbox_id=${c.t.inboxId}`, { token: c.t.session, body: { duration: 'PT45M' } });
+      expect(r.status).toBe(200);
+      const again = await c.window('2024-03-01T00:00:00Z', '2024-11-01T00:00:00Z');
+      expect(ofSeries(again, e.event_id).map((o: any) => o.start), zone).toEqual(expected);
+    }
+  });
+
+  it.each([
+    // [rule lines, expected starts (New York wall times)]
+    // UNTIL as a date includes that whole local day (in the event's zone).
+    [['RRULE:FREQ=DAILY;UNTIL=20240603'], ['2024-06-01T21:00:00', '2024-06-02T21:00:00', '2024-06-03T21:00:00']],
+    [['RRULE:FREQ=DAILY;UNTIL=20240603T235959'], ['2024-06-01T21:00:00', '2024-06-02T21:00:00', '2024-06-03T21:00:00']],
+    // A UTC UNTIL is an instant: 21:00 EDT on 3 June is 01:00Z on 4 June.
+    [['RRULE:FREQ=DAILY;UNTIL=20240604T005959Z'], ['2024-06-01T21:00:00', '2024-06-02T21:00:00']],
+    // EXDATE as a date removes the occurrence on that local date; RDATE as a date adds one on
+    // that date at the series' time of day.
+    [['RRULE:FREQ=DAILY;COUNT=4', 'EXDATE;VALUE=DATE:20240602', 'RDATE;VALUE=DATE:20240610'], ['2024-06-01T21:00:00', '2024-06-03T21:00:00', '2024-06-04T21:00:00', '2024-06-10T21:00:00']],
+    // A start the rule does not make (a Saturday, for Mondays) is still the first occurrence,
+    // and counts towards COUNT.
+    [['RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=3'], ['2024-06-01T21:00:00', '2024-06-03T21:00:00', '2024-06-10T21:00:00']],
+    // An RDATE on an occurrence of the rule is the same occurrence, once.
+    [['RRULE:FREQ=DAILY;COUNT=2', 'RDATE;TZID=America/New_York:20240602T210000', 'RDATE:20240603T010000Z'], ['2024-06-01T21:00:00', '2024-06-02T21:00:00']],
+  ])('%j', async (rules, expected) => {
+    const d = await calendarTenant();
+    const e = await d.ev({ title: 'r', start: '2024-06-01T21:00:00', time_zone: 'America/New_York', duration: 'PT1H', recurrence_rules: rules });
+    expect(starts(await d.window('2024-05-01T00:00:00Z', '2024-08-01T00:00:00Z'))).toEqual(expected);
+    // The stored series end agrees with the expansion.
+    const [row] = await withDb(async (db) => (await db.execute(sql`SELECT series_end_at FROM events WHERE id = ${e.event_id}`)).rows as any[]);
+    const lastStart = (await d.window('2024-05-01T00:00:00Z', '2024-08-01T00:00:00Z')).results.at(-1).event_id.split('_').pop();
+    expect(new Date(row.series_end_at).getTime() - 3_600_000).toBe(Date.parse(lastStart.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z')));
+  });
+
+  it('two generated times on one instant are one occurrence (an hourly grid over the gap)', async () => {
+    const d = await calendarTenant();
+    await d.ev({ title: 'h', start: '2024-03-10T01:30:00', time_zone: 'America/New_York', duration: 'PT10M', recurrence_rules: ['RRULE:FREQ=HOURLY;COUNT=4'] });
+    const page = await d.window('2024-03-10T00:00:00Z', '2024-03-11T00:00:00Z');
+    // 02:30 does not exist and moves to 03:30, the grid's own next time: three occurrences.
+    expect(starts(page)).toEqual(['2024-03-10T01:30:00', '2024-03-10T03:30:00', '2024-03-10T04:30:00']);
+    expect(new Set(suffixes(page)).size).toBe(3);
+  });
+
+  it('durations are exact: a timed P1D over a DST change lasts 24 hours; an all-day event covers calendar dates', async () => {
+    const d = await calendarTenant();
+    const timed = await d.ev({ title: 'timed', start: '2024-03-09T12:00:00', time_zone: 'America/New_York', duration: 'P1D' });
+    const allDay = await d.ev({ title: 'day', start: '2024-03-10', time_zone: 'America/New_York', duration: 'P1D' });
+    const titles = async (after: string, before: string) => (await d.window(after, before)).results.map((e: any) => e.title).sort();
+    // Timed: 12:00 EST + 24 h = 13:00 EDT on 10 March (not 12:00).
+    expect(await titles('2024-03-10T12:30:00-04:00', '2024-03-10T13:00:00-04:00')).toEqual(['day', 'timed']);
+    expect(await titles('2024-03-10T13:00:00-04:00', '2024-03-10T14:00:00-04:00')).toEqual(['day']);
+    // All-day: 10 March only, 23 hours long; nothing of it is on 11 March.
+    expect(await titles('2024-03-10T23:30:00-04:00', '2024-03-11T00:00:00-04:00')).toEqual(['day']);
+    expect(await titles('2024-03-11T00:00:00-04:00', '2024-03-11T01:00:00-04:00')).toEqual([]);
+    expect([timed.duration, allDay.duration, allDay.all_day]).toEqual(['P1D', 'P1D', true]);
+  });
+});

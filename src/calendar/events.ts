@@ -14,7 +14,7 @@ import { findCalendar } from './collections';
 import type { EventRecord } from './event-store';
 import { inTx, mustLoad, type Precondition } from './access';
 import { occurrenceView, parseEventId, seriesView } from './event-view';
-import { buildSchedule, isOccurrenceOf, parseEventDuration, parseStart, zoneName } from './schedule';
+import { assertRulesInRange, assertSpanInRange, buildSchedule, isOccurrenceOf, parseEventDuration, parseStartWall, zoneName } from './schedule';
 import { deleteOccurrence, updateOccurrence } from './occurrences';
 import { announceCancelled, cancelledSeries, type CancelledEvent } from './cancellation';
 import type { CreateEventInput, EventView, PatchEventInput } from './schemas';
@@ -35,8 +35,13 @@ function participantsOf(list: Array<{ name?: string | null; email?: string | nul
 export async function createEvent(db: Db, inbox: Inbox, input: CreateEventInput, now: Date): Promise<EventView> {
   const calendarId = await eventCalendar(db, inbox, input.calendar_id);
   const zone = zoneName(input.time_zone ?? inbox.defaultTimezone ?? 'UTC');
-  const startAt = parseStart(input.start, 'start', input.time_zone ?? null, inbox.defaultTimezone, now);
-  const s = buildSchedule({ timeZone: zone, startAt, duration: parseEventDuration(input.duration), rules: input.recurrence_rules }, now);
+  const { instant: startAt, wall: startLocal } = parseStartWall(input.start, 'start', input.time_zone ?? null, inbox.defaultTimezone, now);
+  const duration = parseEventDuration(input.duration);
+  assertRulesInRange(input.recurrence_rules);
+  // The end must lie in the supported range too; a series' later occurrences are clamped.
+  assertSpanInRange(startAt, duration.seconds, ['start'], ['start', 'duration']);
+  const s = buildSchedule({ timeZone: zone, startAt, startLocal, duration, rules: input.recurrence_rules }, now);
+  assertSpanInRange(s.startAt, s.durationSeconds, ['start'], ['start', 'duration']);
   const id = newId('evt', now.getTime());
   await db.insert(events).values({
     id, inboxId: inbox.id, calendarId, title: input.title, description: input.description ?? null,
@@ -84,10 +89,17 @@ export async function updateEvent(db: Db, env: Env, inbox: Inbox, id: string, in
       // `time_zone` comes with it. A new zone alone keeps the wall time: "09:00, but in Berlin".
       const duration = input.duration !== undefined ? parseEventDuration(input.duration) : { iso: rec.duration, seconds: rec.durationSeconds };
       const dateZone = duration.seconds % 86_400 === 0 ? zone : undefined;
-      const startAt = input.start !== undefined
-        ? parseStart(input.start, 'start', input.time_zone ?? null, inbox.defaultTimezone ?? rec.timeZone, now, dateZone)
-        : input.time_zone !== undefined ? wallToInstant(rec.startLocal, zone).instant : rec.startAt;
-      const s = buildSchedule({ timeZone: zone, startAt, duration, rules: input.recurrence_rules ?? rec.recurrenceRules }, now);
+      const { instant: startAt, wall: startLocal } = input.start !== undefined
+        ? parseStartWall(input.start, 'start', input.time_zone ?? null, inbox.defaultTimezone ?? rec.timeZone, now, dateZone)
+        : { instant: input.time_zone !== undefined ? wallToInstant(rec.startLocal, zone).instant : rec.startAt, wall: rec.startLocal };
+      // A start out of range is blamed on what moved it (a new `start`, else a new zone alone,
+      // else the stored start); an end past the range on the new start and/or duration.
+      if (input.recurrence_rules !== undefined) assertRulesInRange(input.recurrence_rules);
+      const startFields = input.start !== undefined ? ['start'] : input.time_zone !== undefined ? ['time_zone'] : ['start'];
+      const endFields = [...(input.start !== undefined || input.time_zone !== undefined ? startFields : []), ...(input.duration !== undefined ? ['duration'] : [])];
+      assertSpanInRange(startAt, duration.seconds, startFields, endFields);
+      const s = buildSchedule({ timeZone: zone, startAt, startLocal, duration, rules: input.recurrence_rules ?? rec.recurrenceRules }, now);
+      assertSpanInRange(s.startAt, s.durationSeconds, startFields, endFields);
       Object.assign(set, s);
       const moved = s.startAt.getTime() !== rec.startAt.getTime() || s.timeZone !== rec.timeZone || s.recurrenceRules.join('\n') !== rec.recurrenceRules.join('\n');
       // Reminders are re-armed when occurrences may start at other times than before.

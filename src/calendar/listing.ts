@@ -10,6 +10,7 @@ import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
 import type { Page } from '../http/pagination';
 import { DAY_MS } from '../time/zones';
+import { clampToRange, type RangeKind } from '../time/range';
 import { occurrencesInWindow, DEFAULT_MAX_OCCURRENCES } from '../time/recurrence';
 import { decorate, loadEventPage, loadWindowCandidates, type EventRecord, type OverrideRecord } from './event-store';
 import {
@@ -42,11 +43,13 @@ interface Hit {
 
 function windowOf(inbox: Inbox, q: ListQuery, now: Date): { from: Date; to: Date } | null {
   if (q.after === undefined && q.before === undefined) return null;
-  const read = (v: string, field: string) => parseStart(v, field, null, inbox.defaultTimezone, now);
-  const from = q.after !== undefined ? read(q.after, 'after') : null;
-  const to = q.before !== undefined ? read(q.before, 'before') : null;
-  const start = from ?? new Date(to!.getTime() - WINDOW_DEFAULT_MS);
-  const end = to ?? new Date(from!.getTime() + WINDOW_DEFAULT_MS);
+  // Each bound given must lie in the supported range (`before` is exclusive, so it may be its
+  // end); a missing one is 366 days from the other, clamped into the range rather than refused.
+  const read = (v: string, field: string, kind: RangeKind) => parseStart(v, field, null, inbox.defaultTimezone, now, undefined, kind);
+  const from = q.after !== undefined ? read(q.after, 'after', 'instant') : null;
+  const to = q.before !== undefined ? read(q.before, 'before', 'end') : null;
+  const start = from ?? new Date(clampToRange(to!.getTime() - WINDOW_DEFAULT_MS));
+  const end = to ?? new Date(clampToRange(from!.getTime() + WINDOW_DEFAULT_MS));
   if (end.getTime() <= start.getTime()) throw ApiError.field('before', 'must be later than after');
   return { from: start, to: end };
 }

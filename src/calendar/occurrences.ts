@@ -13,7 +13,7 @@ import { instantToWall, toUtcBasic } from '../time/zones';
 import { inTx, mustLoad, type Precondition } from './access';
 import type { EventRecord } from './event-store';
 import { occurrenceView, shownZone } from './event-view';
-import { buildSchedule, isOccurrenceOf, parseEventDuration, parseStart } from './schedule';
+import { assertSpanInRange, buildSchedule, isOccurrenceOf, parseEventDuration, parseStart } from './schedule';
 import { announceCancelled, cancelledOccurrence } from './cancellation';
 import type { EventView, PatchEventInput } from './schemas';
 
@@ -50,6 +50,12 @@ export async function updateOccurrence(
       startLocal = instantToWall(startAt, rec.timeZone);
       armedAt = now;
     }
+    // The occurrence's start and end stay in the supported range, as an event's do.
+    if (input.start !== undefined || duration) {
+      const at = startAt ?? originalStart;
+      const startFields = input.start !== undefined ? ['start'] : ['duration'];
+      assertSpanInRange(at, seconds, startFields, [...(input.start !== undefined ? ['start'] : []), ...(duration ? ['duration'] : [])]);
+    }
     // `null` for description or location gives the occurrence the series' value back.
     const row = {
       eventId: rec.id, inboxId: inbox.id, originalStartAt: originalStart,
@@ -82,7 +88,7 @@ export async function deleteOccurrence(db: Db, env: Env, inbox: Inbox, seriesId:
     const rec = await loadOccurrence(tx, inbox, seriesId, originalStart);
     await precondition(occurrenceView(inbox, rec, originalStart, rec.overrides[0]));
     const s = buildSchedule({
-      timeZone: rec.timeZone, startAt: rec.startAt, duration: { iso: rec.duration, seconds: rec.durationSeconds },
+      timeZone: rec.timeZone, startAt: rec.startAt, startLocal: rec.startLocal, duration: { iso: rec.duration, seconds: rec.durationSeconds },
       rules: [...rec.recurrenceRules, `EXDATE:${toUtcBasic(originalStart)}`],
     }, now);
     await tx.update(events).set({

@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { PageQuery } from '../http/pagination';
 import { isValidTimeZone } from '../time/zones';
-import { parseDuration } from '../time/duration';
-import { parseTime } from '../time/parse';
+import { MAX_DURATION_SECONDS, parseDuration } from '../time/duration';
+import { RANGE_MAX_ISO, RANGE_MAX_MS, RANGE_MIN_ISO, RANGE_MIN_MS, RANGE_TEXT, rangeProblem, timeFailureMessage } from '../time/range';
+import { readTime } from '../time/parse';
 import { parseRecurrenceRules } from '../time/recurrence';
 
 // ---------------------------------------------------------------------------------------------
@@ -44,6 +45,7 @@ export const CalendarIdParam = z.object({
 export const EVENT_STATUSES = ['confirmed', 'tentative', 'cancelled'] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
 
+const MAX_DURATION_DAYS = MAX_DURATION_SECONDS / 86_400;
 const timeZone = z.string().refine(isValidTimeZone, 'must be an IANA time zone name such as Europe/Berlin');
 const email = z.string().trim().toLowerCase().max(254).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address');
 const title = z.string().trim().min(1, 'must not be empty').max(500);
@@ -51,12 +53,23 @@ const description = z.string().max(10_000).nullable();
 const location = z.string().max(1000).nullable();
 // Validated here too (not only in the service) so that a call held for approval is a valid one.
 // Whether an input parses does not depend on the zone or the clock; what it means does.
+// An absolute time far outside the supported range is refused here as well; the exact check
+// (in the event's zone, with the request's clock, end included) is the service's.
+const SLACK_MS = 86_400_000;
 const start = z.string().trim().min(1, 'must not be empty').max(200)
-  .refine((v) => parseTime(v, { timeZone: 'UTC', reference: new Date() }) !== null, 'is not a time Time Utils understands (ISO 8601, "next Monday 10am", "in 2 hours", …)')
-  .openapi({ description: 'Any Time Utils input (ISO 8601 with or without offset, `next Monday 10am`, `tomorrow 9:30`, `in 2 hours`). A naive time is read in `time_zone`, else the inbox `default_timezone`, else UTC.', example: '2024-06-03T09:00:00' });
+  .superRefine((v, ctx) => {
+    const parsed = readTime(v, { timeZone: 'UTC', reference: new Date() });
+    if (parsed === 'out_of_range') return void ctx.addIssue({ code: 'custom', message: timeFailureMessage(parsed, v) });
+    if (parsed === 'unparseable') return void ctx.addIssue({ code: 'custom', message: 'is not a time Time Utils understands (ISO 8601, "next Monday 10am", "in 2 hours", …)' });
+    const ms = parsed.instant.getTime();
+    if ((parsed.kind === 'iso' || parsed.kind === 'natural') && (ms < RANGE_MIN_MS - SLACK_MS || ms >= RANGE_MAX_MS + SLACK_MS)) {
+      ctx.addIssue({ code: 'custom', message: rangeProblem(ms)! });
+    }
+  })
+  .openapi({ description: `Any Time Utils input (ISO 8601 with or without offset, \`next Monday 10am\`, \`tomorrow 9:30\`, \`in 2 hours\`). A naive time is read in \`time_zone\`, else the inbox \`default_timezone\`, else UTC. The start, and the end (start + duration), must lie in the supported range, ${RANGE_TEXT}: a start outside it is a 400 naming \`start\`, an end past it one naming \`start\` and \`duration\`.`, example: '2024-06-03T09:00:00' });
 const duration = z.string().trim().min(1, 'must not be empty').max(100)
-  .refine((v) => parseDuration(v) !== null, 'is not a positive duration (ISO 8601 such as PT1H, or e.g. "90 min"), at most 366 days')
-  .openapi({ description: 'Any Duration Utils input (`PT1H`, `90 min`, `P1D`); stored as normalised ISO 8601.', example: 'PT1H' });
+  .refine((v) => parseDuration(v) !== null, `is not a positive duration (ISO 8601 such as PT1H, or e.g. "90 min"), at most ${MAX_DURATION_DAYS} days`)
+  .openapi({ description: `Any Duration Utils input (\`PT1H\`, \`90 min\`, \`P1D\`); stored as normalised ISO 8601. Positive and at most ${MAX_DURATION_DAYS} days (\`P${MAX_DURATION_DAYS}D\`, ${MAX_DURATION_SECONDS} seconds); longer, zero or negative is a 400 naming \`duration\`. The event must also end within the supported range (${RANGE_TEXT}).`, example: 'PT1H' });
 
 export const ParticipantInput = z.object({
   name: z.string().trim().min(1).max(200).nullish(),
@@ -77,7 +90,7 @@ const recurrenceRules = z.array(z.string().max(2000)).max(100)
     const i = lines.findIndex((l) => /^RRULE[:;]/i.test(l.trim()) && SUB_HOURLY.test(l.trim()));
     if (i >= 0) ctx.addIssue({ code: 'custom', message: `line ${i}: FREQ=MINUTELY and FREQ=SECONDLY are not supported; events repeat at most hourly`, path: [i] });
   })
-  .openapi({ description: 'RFC 5545 lines: at most one `RRULE:` plus any `EXDATE:` / `RDATE:` lines; FREQ from YEARLY down to HOURLY. Stored normalised.', example: ['RRULE:FREQ=WEEKLY;BYDAY=MO'] });
+  .openapi({ description: 'RFC 5545 lines: at most one `RRULE:` plus any `EXDATE:` / `RDATE:` lines; FREQ from YEARLY down to HOURLY. Stored normalised. Series expand in the event\'s own zone on the wall time the start was written with: a start inside a DST gap (02:30) makes its own occurrence at the time after the gap (03:30) but later occurrences stay at 02:30; any generated time in a gap moves forward by the gap, one in an overlap takes the earlier instant, and generated times that fall on one instant are one occurrence. The start is always the first occurrence and counts towards COUNT, even when the rule would not generate it. UNTIL as a date (`UNTIL=20240630`) or a floating date-time is read in the event\'s zone and includes that whole day; UNTIL with `Z` is an exact instant; both are inclusive. `EXDATE;VALUE=DATE` removes every occurrence starting on that local date; `RDATE;VALUE=DATE` adds one on that date at the series\' time of day; EXDATE/RDATE date-times without TZID or `Z` are in the event\'s zone. BYDAY ordinals count within the month (MONTHLY, or YEARLY with BYMONTH) or the year (`53TH` only in years with 53 Thursdays); BYMONTHDAY/BYYEARDAY days a period lacks (31 in April) are skipped, never moved; BYWEEKNO weeks start on WKST (default MO), week 1 holding four days of its year. Durations are exact: a timed `P1D` lasts 86,400 s, so across a DST change it ends an hour off the start\'s wall time; an all-day event (local midnight, whole days) covers its calendar dates.', example: ['RRULE:FREQ=WEEKLY;BYDAY=MO'] });
 
 export const CreateEvent = z.object({
   calendar_id: z.string().min(1).max(100),
@@ -148,8 +161,8 @@ export const EventIdParam = z.object({
 });
 
 export const ListEventsQuery = PageQuery.extend({
-  after: z.string().min(1).max(200).optional().openapi({ description: 'Window start (Time Utils input; naive read in the inbox `default_timezone`).', example: '2024-06-01' }),
-  before: z.string().min(1).max(200).optional().openapi({ description: 'Window end (exclusive).', example: '2024-07-01' }),
+  after: z.string().min(1).max(200).optional().openapi({ description: `Window start (Time Utils input; naive read in the inbox \`default_timezone\`). Must lie in the supported range, ${RANGE_TEXT}, else 400 naming \`after\`. Without \`before\` the window ends 366 days later, or at the end of the range if sooner.`, example: '2024-06-01' }),
+  before: z.string().min(1).max(200).optional().openapi({ description: `Window end (exclusive; Time Utils input). Must lie in the supported range (it may be ${RANGE_MAX_ISO} itself), else 400 naming \`before\`. Without \`after\` the window starts 366 days earlier, or at ${RANGE_MIN_ISO} if later.`, example: '2024-07-01' }),
   sort: z.enum(['asc', 'desc']).optional().openapi({ description: 'By start; `asc` (default) or `desc`.' }),
   calendar_id: z.string().min(1).max(100).optional(),
   inbox_id: z.string().optional(),

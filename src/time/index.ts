@@ -3,3 +3,4 @@ export * from './parse';
 export * from './duration';
 export * from './recurrence';
 export * from './anniversaries';
+export * from './range';

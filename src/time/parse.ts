@@ -258,25 +258,38 @@ function resolveZone(opts: ParseTimeOptions): string {
 }
 
 /**
- * Parses a Time Utils input. Null when the input is not understood; throws RangeError for an
- * invalid zone or reference (the caller's own validation failed). Results have second precision.
+ * Why an input gave no time: not understood at all, or understood but naming an instant beyond
+ * what a four-digit-year calendar holds (`9999-12-31T23:00:00Z`, `in 999999 years`).
  */
-export function parseTime(input: string, opts: ParseTimeOptions): ParsedTime | null {
+export type TimeFailure = 'unparseable' | 'out_of_range';
+
+/**
+ * Parses a Time Utils input, saying why when it gives no time; throws RangeError for an invalid
+ * zone or reference (the caller's own validation failed). Results have second precision. The
+ * supported range of events and windows (range.ts) is narrower and is the caller's check.
+ */
+export function readTime(input: string, opts: ParseTimeOptions): ParsedTime | TimeFailure {
   const zone = resolveZone(opts);
   const refMs = opts.reference.getTime();
   if (!Number.isFinite(refMs)) throw new RangeError('invalid reference instant');
-  if (typeof input !== 'string') return null;
+  if (typeof input !== 'string') return 'unparseable';
   const text = input.trim().replace(/\s+/g, ' ');
-  if (!text || text.length > 200) return null;
+  if (!text || text.length > 200) return 'unparseable';
   const ctx: Ctx = { input, zone, refMs: refMs - (((refMs % SECOND_MS) + SECOND_MS) % SECOND_MS) };
   try {
     const isoResult = parseIso(ctx, text);
-    if (isoResult === INVALID) return null;
-    return isoResult ?? parseRelative(ctx, text) ?? parseNamedDay(ctx, text) ?? parseNatural(ctx, text);
+    if (isoResult === INVALID) return 'unparseable';
+    return isoResult ?? parseRelative(ctx, text) ?? parseNamedDay(ctx, text) ?? parseNatural(ctx, text) ?? 'unparseable';
   } catch (e) {
-    // Arithmetic past year 9999 and similar edge input is "unparseable", not a server error.
-    if (e instanceof RangeError) return null;
+    // Arithmetic past year 9999 (or before year 1) is a time out of range, not a server error.
+    if (e instanceof RangeError) return 'out_of_range';
     throw e;
   }
+}
+
+/** As `readTime`, null when the input gives no time (for whatever reason). */
+export function parseTime(input: string, opts: ParseTimeOptions): ParsedTime | null {
+  const r = readTime(input, opts);
+  return typeof r === 'string' ? null : r;
 }
 
