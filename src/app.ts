@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './http/context';
 import { ApiError, onError, problem } from './http/errors';
-import { clock, database, jsonBody, noNulCharacters, requestId } from './http/middleware';
+import { clock, database, jsonBody, requestId, validText } from './http/middleware';
+import { methodNotAllowed } from './http/router';
 import { authenticate } from './http/auth';
 import { idempotency } from './http/idempotency';
 import { setReplayTarget } from './http/replay';
@@ -25,7 +26,7 @@ export function buildApp() {
     description: 'Agent token (`gent_…`), session token (`gses_…`), or the admin token for /v1/admin/.',
   });
 
-  app.use('*', requestId, noNulCharacters, clock);
+  app.use('*', requestId, methodNotAllowed(() => app.routes), validText, clock);
   app.get('/docs', (c) => c.html(docsPage()));
   app.use('*', database, jsonBody);
   app.use('/v1/*', authenticateV1, idempotency);
@@ -46,7 +47,11 @@ export function buildApp() {
     info: {
       title: 'Agent Inbox Records API',
       version: '1.0.0',
-      description: 'Contacts, calendars, tasks, agenda and alerts of an AI agent\'s inbox. Every path also answers without its trailing slash. Errors are RFC 9457 problem+json.',
+      description: [
+        'Contacts, calendars, tasks, agenda and alerts of an AI agent\'s inbox. Every path also answers without its trailing slash. Errors are RFC 9457 problem+json.',
+        'At the door, before authentication: a method a path does not serve is a 405 `method_not_allowed` with `Allow` (HEAD is served wherever GET is); a body over 1 MiB is a 413 (by `Content-Length` when sent, else once 1 MiB has been read); a malformed `Content-Length` is a 400; JSON nested deeper than 64 levels is a 400.',
+        'Text must be valid: a string (or key) holding NUL or an unpaired UTF-16 surrogate, in the body or the query, is a 400 naming the field; a query parameter whose percent-encoded bytes are not UTF-8 is a 400 naming it; a path segment that is not valid text names nothing (404).',
+      ].join('\n\n'),
     },
     security: [{ bearer: [] }],
   });

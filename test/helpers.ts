@@ -102,3 +102,39 @@ export async function withDb<T>(fn: (db: ReturnType<typeof openDb>['db']) => Pro
     await h.close();
   }
 }
+
+/** Asserts an RFC 9457 answer: problem+json with every documented field, status matching. */
+export function expectProblem(r: Answer, status: number, code?: string): void {
+  if (r.status !== status) throw new Error(`expected ${status}${code ? ` ${code}` : ''}, got ${r.status}: ${JSON.stringify(r.body)}`);
+  if (!String(r.headers.get('content-type')).includes('application/problem+json')) throw new Error(`not problem+json: ${r.headers.get('content-type')}`);
+  const b = r.body as Record<string, unknown>;
+  for (const f of ['type', 'title', 'detail', 'code', 'request_id']) {
+    if (typeof b?.[f] !== 'string') throw new Error(`problem field ${f} missing: ${JSON.stringify(b)}`);
+  }
+  if (b.status !== status) throw new Error(`problem status ${String(b.status)} ≠ ${status}`);
+  if (code !== undefined && b.code !== code) throw new Error(`expected code ${code}, got ${String(b.code)}: ${JSON.stringify(b)}`);
+}
+
+export interface Operation {
+  method: string;
+  /** The documented path, e.g. `/v1/contacts/{id}/`. */
+  path: string;
+  spec: any;
+}
+
+/** Every operation the Worker documents in /openapi.json (and the document itself). */
+export async function documentedOperations(): Promise<{ doc: any; ops: Operation[] }> {
+  const doc = (await call('GET', '/openapi.json')).body;
+  const ops: Operation[] = [];
+  for (const [path, item] of Object.entries<any>(doc.paths)) {
+    for (const [method, spec] of Object.entries<any>(item)) {
+      if (['get', 'post', 'put', 'patch', 'delete'].includes(method)) ops.push({ method: method.toUpperCase(), path, spec });
+    }
+  }
+  return { doc, ops };
+}
+
+/** A documented path with every `{param}` replaced by `fill(name)`. */
+export function fillPath(path: string, fill: (name: string) => string = () => 'x'): string {
+  return path.replace(/\{([^}]+)\}/g, (_, name: string) => fill(name));
+}

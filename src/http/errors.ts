@@ -54,6 +54,13 @@ export class ApiError extends Error {
   static badRequest(detail: string): ApiError {
     return new ApiError(400, 'validation_failed', detail);
   }
+
+  /** 405 with the `Allow` header RFC 9110 requires: the methods the path does serve. */
+  static methodNotAllowed(method: string, allow: string[]): ApiError {
+    return new ApiError(405, 'method_not_allowed', `This path does not serve ${method}; it serves ${allow.join(', ')}.`, {
+      headers: { Allow: allow.join(', ') },
+    });
+  }
 }
 
 export function problem(c: Context, err: ApiError): Response {

@@ -18,11 +18,13 @@ function principalKey(p: Principal): string {
  */
 export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const key = c.req.header('idempotency-key');
-  if (c.req.method !== 'POST' || !key || c.get('replaying')) return next();
+  // Keys are scoped to the caller: a call without one (a public path) has nothing to key by.
+  const caller = c.get('principal') as Principal | undefined;
+  if (c.req.method !== 'POST' || !key || c.get('replaying') || !caller) return next();
   if (key.length > 255) throw ApiError.field('Idempotency-Key', 'at most 255 characters');
   const db = c.get('db');
   const now = c.get('now');
-  const principal = principalKey(c.get('principal'));
+  const principal = principalKey(caller);
   const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${JSON.stringify(c.get('body') ?? null)}`);
   const expired = new Date(now.getTime() - WINDOW_MS).toISOString();
 

@@ -1,39 +1,122 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './context';
-import { ApiError } from './errors';
+import { ApiError, type FieldError } from './errors';
 import { newId } from './ids';
 import { openDb } from '../db/client';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** How deep a JSON body may nest (objects and arrays); deeper is a 400. */
+export const MAX_JSON_DEPTH = 64;
+
+// ── The one rule for text ──────────────────────────────────────────────────────────────────
+// Postgres text holds neither NUL nor an unpaired UTF-16 surrogate (the driver would store the
+// latter as U+FFFD, silently changing the value). Every string that enters — JSON body values
+// and keys, query parameter names and values — passes `textFault`, through `invalidText`.
+
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNPAIRED_SURROGATES = new RegExp(UNPAIRED_SURROGATE.source, 'g');
+
+/** Why `s` cannot be accepted as text, or null when it can. */
+export function textFault(s: string): string | null {
+  if (s.includes('\0')) return 'must not contain NUL characters';
+  if (UNPAIRED_SURROGATE.test(s)) return 'must not contain unpaired surrogates';
+  return null;
+}
+
+/** A key as it can be shown in an error path (NUL dropped, lone surrogates as U+FFFD). */
+const printable = (key: string) => key.replace(/\0/g, '').replace(UNPAIRED_SURROGATES, '\ufffd');
+
+const tooDeep = (path: string[]) =>
+  ApiError.validation([{ path: path.join('.'), message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` }]);
 
 /**
- * Postgres text cannot hold NUL; refuse it at the door so no query ever sees it. An id with NUL
- * names nothing (404); a query parameter with NUL is a 400 naming the parameter.
+ * Every field of a parsed JSON value (or of a query) whose text `textFault` refuses, in document
+ * order; a key with a fault is named (and its value not walked further). Walks with an explicit
+ * stack, so no input can exhaust the call stack; a container nested deeper than `maxDepth`
+ * throws a 400 naming where.
  */
-export const noNulCharacters: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const url = new URL(c.req.url);
-  if (/%00/i.test(url.pathname)) throw ApiError.notFound();
-  if (/%00/i.test(url.search)) {
-    const bad = [...url.searchParams].filter(([k, v]) => k.includes('\0') || v.includes('\0')).map(([k]) => k.replace(/\0/g, ''));
-    throw ApiError.validation(bad.map((path) => ({ path, message: 'must not contain NUL characters' })));
+export function invalidText(root: unknown, basePath: string[] = [], maxDepth = MAX_JSON_DEPTH): FieldError[] {
+  type Item = { value: unknown; path: string[]; badKey?: string };
+  const errors: FieldError[] = [];
+  const stack: Item[] = [{ value: root, path: basePath }];
+  while (stack.length > 0) {
+    const { value, path, badKey } = stack.pop()!;
+    if (badKey !== undefined) {
+      errors.push({ path: path.join('.'), message: badKey });
+      continue;
+    }
+    if (typeof value === 'string') {
+      const fault = textFault(value);
+      if (fault) errors.push({ path: path.join('.'), message: fault });
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (path.length - basePath.length >= maxDepth) throw tooDeep(path);
+    const children: Item[] = [];
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) children.push({ value: value[i], path: [...path, String(i)] });
+    } else {
+      for (const [k, v] of Object.entries(value)) {
+        const fault = textFault(k);
+        children.push(fault ? { value: undefined, path: [...path, printable(k)], badKey: fault } : { value: v, path: [...path, k] });
+      }
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
-  await next();
-};
+  return errors;
+}
 
-/** Paths of every string (or key) in a parsed JSON value that holds a NUL character. */
-function nulPaths(value: unknown, path: string[] = [], out: string[] = []): string[] {
-  if (typeof value === 'string') {
-    if (value.includes('\0')) out.push(path.join('.'));
-  } else if (Array.isArray(value)) {
-    value.forEach((v, i) => nulPaths(v, [...path, String(i)], out));
-  } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (k.includes('\0')) out.push([...path, k.replace(/\0/g, '')].join('.'));
-      else nulPaths(v, [...path, k], out);
+/**
+ * Decodes one query component like URLSearchParams does (`+` is a space, `%XX` a byte, a stray
+ * `%` itself), except that bytes which are not UTF-8 are refused (null) instead of being
+ * replaced by U+FFFD.
+ */
+function decodeQueryComponent(s: string): string | null {
+  const plus = s.replace(/\+/g, ' ');
+  if (!plus.includes('%')) return plus;
+  const encoder = new TextEncoder();
+  const bytes: number[] = [];
+  for (let i = 0; i < plus.length;) {
+    const hex = plus.slice(i + 1, i + 3);
+    if (plus[i] === '%' && /^[0-9a-fA-F]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 3;
+    } else {
+      const ch = String.fromCodePoint(plus.codePointAt(i)!);
+      for (const b of encoder.encode(ch)) bytes.push(b);
+      i += ch.length;
     }
   }
-  return out;
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(new Uint8Array(bytes));
+  } catch {
+    return null;
+  }
 }
+
+/**
+ * Text is checked at the door so no query ever sees what Postgres cannot store. An id with NUL
+ * (or bytes that are not UTF-8) names nothing (404); a query parameter with NUL, an unpaired
+ * surrogate or bytes that are not UTF-8 is a 400 naming the parameter.
+ */
+export const validText: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const url = new URL(c.req.url);
+  if (/%00/i.test(url.pathname) || decodeQueryComponent(url.pathname) === null) throw ApiError.notFound();
+  const errors: FieldError[] = [];
+  for (const part of url.search.slice(1).split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const rawName = eq < 0 ? part : part.slice(0, eq);
+    const name = decodeQueryComponent(rawName);
+    const value = eq < 0 ? '' : decodeQueryComponent(part.slice(eq + 1));
+    const shown = printable(name ?? new URLSearchParams(`${rawName}=`).keys().next().value ?? rawName);
+    if (name === null || value === null) errors.push({ path: shown, message: 'must be valid UTF-8' });
+    else if (textFault(name)) errors.push({ path: shown, message: textFault(name)! });
+    else errors.push(...invalidText(value, [name]));
+  }
+  if (errors.length) throw ApiError.validation(errors);
+  await next();
+};
 
 export const requestId: MiddlewareHandler<AppEnv> = async (c, next) => {
   const given = c.req.header('x-request-id');
@@ -78,19 +161,69 @@ function isJson(contentType: string | undefined): boolean {
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
 
+/** Hands the text already read to Hono, so route validators parse it instead of re-reading the stream. */
+function cacheText(c: Context<AppEnv>, text: string): void {
+  (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
+}
+
+const tooLarge = () => new ApiError(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+
+/**
+ * The declared body length: undefined when not sent, a 400 when it is not one non-negative
+ * decimal integer (RFC 9110 §8.6; a list of equal values is allowed).
+ */
+export function declaredLength(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const values = header.split(',').map((v) => v.trim());
+  if (!values.every((v) => /^\d{1,16}$/.test(v)) || new Set(values.map(Number)).size !== 1) {
+    throw ApiError.field('Content-Length', 'must be a non-negative integer');
+  }
+  return Number(values[0]);
+}
+
+/**
+ * Reads a body stream, but never more than `limit` + 1 bytes: past the limit the stream is
+ * cancelled and the call is a 413, however much the client meant to send.
+ */
+export async function readCapped(stream: ReadableStream<Uint8Array> | null, limit = MAX_BODY_BYTES): Promise<Uint8Array> {
+  if (!stream) return new Uint8Array(0);
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
 /**
  * Reads and checks the body once, before auth, so every route sees the same answers:
- * 413 over 1 MiB, 415 for a non-JSON body, 400 for malformed JSON.
+ * 413 over 1 MiB (by Content-Length before reading, else while reading), 400 for a malformed
+ * Content-Length, 415 for a non-JSON body, 400 for malformed JSON, for JSON nested deeper than
+ * 64 levels and for text Postgres cannot hold. The route validators read the same parsed text.
  */
 export const jsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const declared = declaredLength(c.req.header('content-length'));
   const method = c.req.method;
   if (method === 'GET' || method === 'HEAD' || method === 'DELETE' || method === 'OPTIONS') return next();
-  const declared = Number(c.req.header('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
-  const raw = await c.req.raw.clone().arrayBuffer();
-  if (raw.byteLength > MAX_BODY_BYTES) throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+  if (declared !== undefined && declared > MAX_BODY_BYTES) throw tooLarge();
+  const raw = await readCapped(c.req.raw.body);
   if (raw.byteLength === 0) {
     c.set('body', undefined);
+    cacheText(c, '');
     return next();
   }
   if (!isJson(c.req.header('content-type'))) {
@@ -108,8 +241,9 @@ export const jsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   } catch {
     throw ApiError.badRequest('The body is not valid JSON.');
   }
-  const withNul = nulPaths(body);
-  if (withNul.length) throw ApiError.validation(withNul.map((path) => ({ path, message: 'must not contain NUL characters' })));
+  const invalid = invalidText(body);
+  if (invalid.length) throw ApiError.validation(invalid);
   c.set('body', body);
+  cacheText(c, text);
   await next();
 };

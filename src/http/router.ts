@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context, Handler } from 'hono';
+import type { Context, Handler, MiddlewareHandler } from 'hono';
+import { TrieRouter } from 'hono/router/trie-router';
 import type { z } from '@hono/zod-openapi';
 import type { AppEnv } from './context';
 import { ApiError, type FieldError } from './errors';
@@ -41,4 +42,29 @@ export class Router extends OpenAPIHono<AppEnv> {
 
 export function newRouter(): Router {
   return new Router();
+}
+
+/**
+ * A method the path does not serve is a 405 whose `Allow` lists the methods it does serve, read
+ * from the app's registered routes (so it can never drift from them) and matched with Hono's own
+ * path semantics. HEAD is served wherever GET is (Hono answers it as GET without the body). An
+ * unknown path passes on, to end as a 404. The table is built on the first request, once every
+ * route is registered.
+ */
+export function methodNotAllowed(routes: () => readonly { method: string; path: string }[]): MiddlewareHandler<AppEnv> {
+  let table: TrieRouter<string> | undefined;
+  return async (c, next) => {
+    if (!table) {
+      table = new TrieRouter<string>();
+      // Middleware is registered as ALL; a route names its method.
+      for (const r of routes()) if (r.method !== 'ALL') table.add('ALL', r.path, r.method.toUpperCase());
+    }
+    const served = new Set(table.match(c.req.method, c.req.path)[0].map(([method]) => method));
+    if (served.size === 0) return next();
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
+    if (served.has(method)) return next();
+    const allow = [...served];
+    if (served.has('GET')) allow.splice(allow.indexOf('GET') + 1, 0, 'HEAD');
+    throw ApiError.methodNotAllowed(c.req.method, allow);
+  };
 }
