@@ -2,12 +2,13 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './http/context';
+import { loadConfig } from './config';
 import { ApiError, onError, problem } from './http/errors';
 import { clock, database, jsonBody, requestId, validText } from './http/middleware';
 import { methodNotAllowed } from './http/router';
 import { authenticate } from './http/auth';
 import { idempotency } from './http/idempotency';
-import { setReplayTarget } from './http/replay';
+import { holdForApproval } from './approvals/hold';
 import { docsPage } from './http/docs';
 import { accountsRouter } from './accounts/routes';
 import { approvalsRouter } from './approvals/routes';
@@ -26,6 +27,14 @@ export function buildApp() {
     description: 'Agent token (`gent_…`), session token (`gses_…`), or the admin token for /v1/admin/.',
   });
 
+  // The approval mechanism, wired explicitly: the hold every resource handler passes, and the
+  // way back into this app that an approved call is replayed through.
+  app.use('*', async (c, next) => {
+    c.set('config', loadConfig(c.env));
+    c.set('approvalHold', holdForApproval);
+    c.set('dispatch', async (request, env) => app.fetch(request, env, c.executionCtx));
+    await next();
+  });
   app.use('*', requestId, methodNotAllowed(() => app.routes), validText, clock);
   app.get('/docs', (c) => c.html(docsPage()));
   app.use('*', database, jsonBody);
@@ -58,7 +67,6 @@ export function buildApp() {
 
   app.notFound((c) => problem(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`)));
   app.onError(onError);
-  setReplayTarget((req, env, ctx) => app.fetch(req, env, ctx));
   return app;
 }
 

@@ -1,15 +1,9 @@
-/** Bindings and vars of the Worker (see wrangler.toml). */
-export interface Env {
-  DATABASE_URL: string;
-  /** `host:port` of a local WebSocket→TCP proxy; unset in production (Neon's own endpoint). */
-  PG_WS_PROXY?: string;
-  ADMIN_TOKEN?: string;
-  ALLOW_PRIVATE_WEBHOOKS?: string;
-  RATE_LIMIT_PER_MINUTE?: string;
-  /** Only tests set this: lets `X-Test-Now` move the service's clock. Never in production. */
-  ALLOW_TEST_CLOCK?: string;
-  ALERTS: Queue<AlertMessage>;
-}
+/**
+ * The Worker's bindings and vars, as `npm run types` (wrangler types) generates them from
+ * wrangler.toml into worker-configuration.d.ts. Only the queue's message type is added here;
+ * the values are validated by src/config.ts, not read from here.
+ */
+export type Env = Omit<Cloudflare.Env, 'ALERTS'> & { ALERTS: Queue<AlertMessage> };
 
 /** What the scan puts on the ALERTS queue: the firing's ledger row id, nothing else. */
 export interface AlertMessage {

@@ -1,5 +1,6 @@
 import { SELF, env } from 'cloudflare:test';
 import { openDb } from '../src/db/client';
+import { loadConfig } from '../src/config';
 import type { Env } from '../src/env';
 
 /** The Worker's bindings as the tests see them. */
@@ -95,7 +96,7 @@ export async function newTenant(name = 'Test'): Promise<Tenant> {
 
 /** Direct database access for asserting side effects (same database the Worker uses). */
 export async function withDb<T>(fn: (db: ReturnType<typeof openDb>['db']) => Promise<T>): Promise<T> {
-  const h = openDb(testEnv);
+  const h = openDb(loadConfig(testEnv));
   try {
     return await fn(h.db);
   } finally {

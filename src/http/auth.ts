@@ -1,12 +1,9 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { sql } from 'drizzle-orm';
-import { ALL_SCOPES, type AppEnv, type Inbox, type Principal, type Scope } from './context';
+import { ALL_SCOPES, REPLAY_AS, type AppEnv, type Inbox, type Principal, type Scope } from './context';
 import { ApiError } from './errors';
 import { constantTimeEqual, sha256Hex } from './crypto';
 import { countedAs, enforceRateLimit } from './rate-limit';
-
-/** Principals of approved calls being replayed, keyed by the synthetic request. */
-export const replayPrincipals = new WeakMap<Request, Principal>();
 
 type Row = Record<string, unknown>;
 
@@ -22,6 +19,32 @@ export function inboxFromRow(r: Row, prefix = ''): Inbox {
     leapDayPolicy: r[`${prefix}leap_day_policy`] as Inbox['leapDayPolicy'],
     createdAt: new Date(r[`${prefix}created_at`] as string),
   };
+}
+
+const AGENT_COLUMNS = sql`t.id AS token_id, t.label, t.scopes, t.requires_approval, i.*`;
+
+function agentPrincipal(r: Row): Principal {
+  return {
+    kind: 'agent',
+    tokenId: r.token_id as string,
+    tenantId: r.tenant_id as string,
+    inboxId: r.id as string,
+    label: r.label as string,
+    scopes: r.scopes as Scope[],
+    requiresApproval: r.requires_approval as Scope[],
+    inbox: inboxFromRow(r),
+  };
+}
+
+/**
+ * The agent token `tokenId` as a principal, revoked or not (an approved call runs as the token
+ * that made it: a person approved it), or null when the token is gone.
+ */
+export async function agentPrincipalById(db: AppEnv['Variables']['db'], tokenId: string): Promise<Principal | null> {
+  const { rows } = await db.execute(sql`
+    SELECT ${AGENT_COLUMNS} FROM agent_tokens t JOIN inboxes i ON i.id = t.inbox_id WHERE t.id = ${tokenId}`);
+  const r = rows[0] as Row | undefined;
+  return r ? agentPrincipal(r) : null;
 }
 
 function bearer(c: Context<AppEnv>): string {
@@ -41,7 +64,8 @@ const invalidToken = () =>
  * bumped in the same statement.
  */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const replayed = replayPrincipals.get(c.req.raw);
+  // An approved call replayed through the app (approvals/replay.ts) runs as the token that made it.
+  const replayed = c.env[REPLAY_AS];
   if (replayed) {
     c.set('principal', replayed);
     c.set('replaying', true);
@@ -53,7 +77,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const now = c.get('now');
 
   if (c.req.path.startsWith('/v1/admin/')) {
-    const admin = c.env.ADMIN_TOKEN;
+    const admin = c.get('config').adminToken;
     if (!admin || !constantTimeEqual(token, admin)) throw invalidToken();
     c.set('principal', { kind: 'admin' });
     return next();
@@ -62,22 +86,12 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const hash = await sha256Hex(token);
   if (token.startsWith('gent_')) {
     const { rows } = await db.execute(countedAs(sql`
-      SELECT t.id AS token_id, t.label, t.scopes, t.requires_approval, i.*
-      FROM agent_tokens t JOIN inboxes i ON i.id = t.inbox_id
+      SELECT ${AGENT_COLUMNS} FROM agent_tokens t JOIN inboxes i ON i.id = t.inbox_id
       WHERE t.token_hash = ${hash} AND t.revoked_at IS NULL`, 'token_id', now));
     const r = rows[0] as Row | undefined;
     if (!r) throw invalidToken();
     enforceRateLimit(c, Number(r.rl_count));
-    c.set('principal', {
-      kind: 'agent',
-      tokenId: r.token_id as string,
-      tenantId: r.tenant_id as string,
-      inboxId: r.id as string,
-      label: r.label as string,
-      scopes: r.scopes as Scope[],
-      requiresApproval: r.requires_approval as Scope[],
-      inbox: inboxFromRow(r),
-    });
+    c.set('principal', agentPrincipal(r));
     return next();
   }
   if (token.startsWith('gses_')) {

@@ -129,7 +129,7 @@ export const requestId: MiddlewareHandler<AppEnv> = async (c, next) => {
 /** The service clock. Tests (and only tests: ALLOW_TEST_CLOCK) may set it with X-Test-Now. */
 export const clock: MiddlewareHandler<AppEnv> = async (c, next) => {
   let now = new Date();
-  const forced = c.env.ALLOW_TEST_CLOCK === 'true' ? c.req.header('x-test-now') : undefined;
+  const forced = c.get('config').allowTestClock ? c.req.header('x-test-now') : undefined;
   if (forced) {
     const d = new Date(forced);
     if (Number.isNaN(d.getTime())) throw ApiError.field('X-Test-Now', 'must be an ISO 8601 instant');
@@ -141,7 +141,7 @@ export const clock: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 /** Opens the request's database pool lazily-cheaply (no socket until the first query). */
 export const database: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const handle = openDb(c.env);
+  const handle = openDb(c.get('config'));
   c.set('db', handle.db);
   try {
     await next();

@@ -3,8 +3,6 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { AppEnv } from './context';
 import { ApiError } from './errors';
 
-const DEFAULT_PER_MINUTE = 600;
-
 /**
  * Fixed one-minute windows counted in Postgres, so the limit holds across isolates and works the
  * same under `wrangler dev`. The counter is bumped inside the authentication statement (one round
@@ -27,7 +25,7 @@ export function countedAs(lookup: SQL, bucketColumn: string, now: Date): SQL {
 
 /** 429 with Retry-After once the caller's window is over the limit; else RateLimit-* headers. */
 export function enforceRateLimit(c: Context<AppEnv>, count: number): void {
-  const limit = Number(c.env.RATE_LIMIT_PER_MINUTE) || DEFAULT_PER_MINUTE;
+  const limit = c.get('config').rateLimitPerMinute;
   const now = c.get('now').getTime();
   const retryAfter = Math.max(1, Math.ceil((60_000 - (now % 60_000)) / 1000));
   if (count > limit) {

@@ -1,0 +1,24 @@
+/**
+ * Runs an approved call: the stored request goes through the whole app again (validation, If-Match,
+ * idempotency aside) as the agent token that made it, with the hold skipped. The principal travels
+ * in the invocation's bindings under REPLAY_AS, which nothing outside the Worker can set.
+ */
+import type { Context } from 'hono';
+import { agentPrincipalById } from '../http/auth';
+import { REPLAY_AS, type AppEnv } from '../http/context';
+import { ApiError } from '../http/errors';
+import type { ApprovalRow } from '../db/schema';
+
+export async function replayApproved(c: Context<AppEnv>, approval: ApprovalRow): Promise<Response> {
+  const principal = await agentPrincipalById(c.get('db'), approval.tokenId);
+  if (!principal || principal.kind !== 'agent') throw ApiError.notFound('The token that made this call');
+  const headers: Record<string, string> = {};
+  if (approval.body !== null) headers['content-type'] = 'application/json';
+  // The If-Match the caller sent still guards the change: a resource edited while the call
+  // waited for approval is not overwritten (the replay answers 412).
+  if (approval.ifMatch) headers['if-match'] = approval.ifMatch;
+  const clock = c.get('config').allowTestClock ? c.req.header('x-test-now') : undefined;
+  if (clock) headers['x-test-now'] = clock;
+  const request = new Request(new URL(approval.path, c.req.url), { method: approval.method, body: approval.body, headers });
+  return c.get('dispatch')(request, { ...c.env, [REPLAY_AS]: { ...principal, requiresApproval: [] } });
+}
