@@ -1,5 +1,5 @@
 // Shared by the calendar test files: a tenant with its calendars and a quick event creator.
-import { sql } from 'drizzle-orm';
+import type { sql } from 'drizzle-orm';
 import { call, newTenant, withDb, type Tenant } from './helpers';
 
 export async function rowsOf(query: ReturnType<typeof sql>) {

@@ -9,7 +9,7 @@ import { queueApproval } from './service';
 export async function holdForApproval(c: Context<AppEnv>): Promise<Response | null> {
   const p = c.get('principal');
   const scope = c.get('scope');
-  if (!p || p.kind !== 'agent' || !scope || c.get('replaying')) return null;
+  if (p?.kind !== 'agent' || !scope || c.get('replaying')) return null;
   if (!p.requiresApproval.includes(scope)) return null;
   const url = new URL(c.req.url);
   const body = c.get('body');

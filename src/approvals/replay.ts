@@ -11,7 +11,7 @@ import type { ApprovalRow } from '../db/schema';
 
 export async function replayApproved(c: Context<AppEnv>, approval: ApprovalRow): Promise<Response> {
   const principal = await agentPrincipalById(c.get('db'), approval.tokenId);
-  if (!principal || principal.kind !== 'agent') throw ApiError.notFound('The token that made this call');
+  if (principal?.kind !== 'agent') throw ApiError.notFound('The token that made this call');
   const headers: Record<string, string> = {};
   if (approval.body !== null) headers['content-type'] = 'application/json';
   // The If-Match the caller sent still guards the change: a resource edited while the call

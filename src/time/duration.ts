@@ -47,7 +47,7 @@ function num(s: string | undefined): number {
 function parseIso(text: string): number | null {
   const m = ISO_RE.exec(text);
   // 'P' or 'PT' alone, or a dangling 'T', carry no amount.
-  if (!m || !m.slice(1).some((g) => g !== undefined) || /T$/i.test(text)) return null;
+  if (!m?.slice(1).some((g) => g !== undefined) || /T$/i.test(text)) return null;
   return num(m[1]) * UNIT_SECONDS.w + num(m[2]) * UNIT_SECONDS.d + num(m[3]) * UNIT_SECONDS.h +
     num(m[4]) * UNIT_SECONDS.m + num(m[5]);
 }

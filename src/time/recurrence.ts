@@ -57,7 +57,8 @@ const FIXED_UNIT_MS: Partial<Record<RruleSpec['freq'], number>> = {
 function engineAt(s: Series, anchorWall: number): RRuleTemporal {
   // Building the engine parses the rule and DTSTART again; a series asks for the same anchors
   // call after call (its start, or the grid point before a recurring window), so keep a few.
-  const engines = (s.memo.engines ??= new Map());
+  s.memo.engines ??= new Map();
+  const engines = s.memo.engines;
   let engine = engines.get(anchorWall);
   if (!engine) {
     const text = `${formatWallMs(anchorWall)}+00:00[UTC]`;

@@ -90,7 +90,7 @@ export function addDays(date: string, n: number): string {
 // Zones
 
 // Intl also accepts offsets such as '+02:00' as a timeZone; the contract wants IANA names only.
-const ZONE_NAME_RE = /^[A-Za-z][A-Za-z0-9_+\-]*(?:\/[A-Za-z0-9_+\-]+)*$/;
+const ZONE_NAME_RE = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
 
 export function isValidTimeZone(tz: string): boolean {
   if (typeof tz !== 'string' || tz.length > 64 || !ZONE_NAME_RE.test(tz)) return false;
