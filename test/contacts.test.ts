@@ -277,11 +277,13 @@ describe('contacts: PATCH', () => {
     expect(await get()).toEqual(before);
   });
 
-  it('an empty patch changes nothing', async () => {
+  it('an empty patch is a 400 and changes nothing (the one PATCH rule: test/patch-rules.test.ts)', async () => {
     const before = await get();
     const r = await patch({});
-    expect(r.status).toBe(200);
-    expect(r.body).toEqual(before);
+    expect(r.status).toBe(400);
+    expect(r.body.code).toBe('validation_failed');
+    expect(r.body.detail).toContain('send at least one field');
+    expect(await get()).toEqual(before);
   });
 
   it('unknown id is 404', async () => {

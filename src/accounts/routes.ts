@@ -4,6 +4,7 @@ import { authenticate, requireScope, requireSession, sessionOf, inboxOfTenant } 
 import { errorResponses, json, body } from '../http/openapi';
 import { PageQuery, pageEnvelope, pageOf, pageSchema } from '../http/pagination';
 import { ApiError } from '../http/errors';
+import { InboxQuery, patchBody, withInbox } from '../http/fields';
 import * as S from './schemas';
 import * as svc from './service';
 import { THROTTLE, clientAddress } from './throttle';
@@ -92,22 +93,23 @@ accountsRouter.openapi(createRoute({
 
 accountsRouter.openapi(createRoute({
   method: 'patch', path: '/v1/inboxes/{inbox_id}/settings/', tags: ['Accounts'], summary: 'Change inbox settings',
+  description: 'Every field optional, but at least one (an empty body is a 400). An unknown time zone is a 400.',
   middleware: [requireScope('settings:write', { inboxParam: 'inbox_id' })],
-  request: { params: SettingsParams, ...body(S.PatchSettings) },
+  request: { params: SettingsParams, ...body(patchBody(S.PatchSettings, 'PatchInboxSettings', { inboxInPath: true })) },
   responses: { 200: json(S.Settings, 'Settings after the change.'), ...errorResponses },
 }), async (c) => c.json(await svc.updateSettings(c.get('db'), c.get('inbox'), c.req.valid('json')), 200));
 
 accountsRouter.openapi(createRoute({
   method: 'post', path: '/v1/tokens/', tags: ['Accounts'], summary: 'Create an agent token (shown once)',
   middleware: [requireSession, requireScope(null)],
-  request: body(S.CreateToken),
+  request: body(withInbox(S.CreateToken, 'CreateToken', { required: true })),
   responses: { 201: json(S.TokenCreated, 'Created; `token` is not shown again.'), ...errorResponses },
 }), async (c) => c.json(await svc.createToken(c.get('db'), c.get('inbox'), c.req.valid('json'), c.get('now')), 201));
 
 accountsRouter.openapi(createRoute({
   method: 'get', path: '/v1/tokens/', tags: ['Accounts'], summary: 'List active agent tokens (never the secret)',
   middleware: [requireSession],
-  request: { query: z.object({ inbox_id: z.string().optional() }) },
+  request: { query: z.object({ inbox_id: InboxQuery.shape.inbox_id.openapi({ description: 'Only the tokens of this inbox (id or address); without it, every inbox of the tenant.' }) }) },
   responses: { 200: json(z.array(S.Token), 'Tokens (a bare array).'), ...errorResponses },
 }), async (c) => {
   const s = sessionOf(c);

@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
+import { InboxQuery } from '../http/fields';
 import { DEFAULT_DAYS, MAX_DAYS, MIN_DAYS } from './window';
 
-export const AgendaQuery = z.object({
-  inbox_id: z.string().optional().openapi({ description: 'Inbox id or address (session tokens).' }),
+export const AgendaQuery = InboxQuery.extend({
   days: z.string()
     .regex(/^\d{1,3}$/, `must be a whole number from ${MIN_DAYS} to ${MAX_DAYS}`)
     .refine((v) => Number(v) >= MIN_DAYS && Number(v) <= MAX_DAYS, `must be a whole number from ${MIN_DAYS} to ${MAX_DAYS}`)

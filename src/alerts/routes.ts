@@ -5,7 +5,8 @@ import { requireScope } from '../http/auth';
 import type { AppEnv } from '../http/context';
 import { errorResponses, queuedResponse, json, body } from '../http/openapi';
 import { checkIfMatch, etagOf, withEtag } from '../http/etag';
-import { PageQuery, pageEnvelope, pageOf, pageSchema } from '../http/pagination';
+import { pageEnvelope, pageOf, pageSchema } from '../http/pagination';
+import { InboxQuery, PagedInboxQuery, patchBody, withInbox } from '../http/fields';
 import { eventReference, eventTypesEnvelope } from './catalogue';
 import * as S from './schemas';
 import * as svc from './service';
@@ -19,7 +20,7 @@ export const alertsPublicPaths: string[] = ['/v1/events/types/', '/v1/events/ref
 const etagHeader = { ETag: { schema: { type: 'string' as const }, description: 'Send it back in If-Match to change only this version.' } };
 const ifMatch = z.object({ 'if-match': z.string().optional().openapi({ description: 'Only act if the alert still has this ETag (else 412).' }) });
 
-const policy = (c: Context<AppEnv>): svc.WebhookPolicy => ({ allowPrivateWebhooks: c.env.ALLOW_PRIVATE_WEBHOOKS === 'true' });
+const policy = (c: Context<AppEnv>): svc.WebhookPolicy => ({ allowPrivateWebhooks: c.get('config').allowPrivateWebhooks });
 const precondition = (c: Context<AppEnv>): svc.Precondition | undefined =>
   (c.req.header('if-match') ? (current) => checkIfMatch(c, current) : undefined);
 
@@ -46,7 +47,7 @@ alertsRouter.openapi(createRoute({
 alertsRouter.openapi(createRoute({
   method: 'get', path: '/v1/alerts/', tags: ['Alerts'], summary: 'List alerts',
   middleware: [requireScope('alerts:read')],
-  request: { query: S.InboxQuery },
+  request: { query: InboxQuery },
   responses: { 200: json(z.array(S.Alert), 'Alerts, oldest first (a bare array).'), ...errorResponses },
 }), async (c) => c.json(await svc.listAlerts(c.get('db'), c.get('inbox')), 200));
 
@@ -54,7 +55,7 @@ alertsRouter.openapi(createRoute({
   method: 'post', path: '/v1/alerts/', tags: ['Alerts'], summary: 'Create an alert',
   description: 'A webhook alert\'s response carries `secret` (`whsec_…`), shown this once. Webhook targets must be public https URLs unless the deployment sets ALLOW_PRIVATE_WEBHOOKS=true. Task targets are summary templates whose {field} placeholders must be known fields (see /v1/events/reference/).',
   middleware: [requireScope('alerts:write')],
-  request: body(S.CreateAlert),
+  request: body(withInbox(S.CreateAlert, 'CreateAlert')),
   responses: { 201: { ...json(S.AlertWithSecret, 'Created.'), headers: etagHeader }, ...queuedResponse, ...errorResponses },
 }), async (c) => {
   const r = await svc.createAlert(c.get('db'), c.get('inbox'), c.req.valid('json'), c.get('now'), policy(c));
@@ -64,15 +65,15 @@ alertsRouter.openapi(createRoute({
 alertsRouter.openapi(createRoute({
   method: 'get', path: '/v1/alerts/{alert_id}/', tags: ['Alerts'], summary: 'Get an alert',
   middleware: [requireScope('alerts:read')],
-  request: { params: S.AlertParams, query: S.InboxQuery },
+  request: { params: S.AlertParams, query: InboxQuery },
   responses: { 200: { ...json(S.Alert, 'The alert (never its secret).'), headers: etagHeader }, ...errorResponses },
 }), async (c) => c.json(await withEtag(c, await svc.getAlert(c.get('db'), c.get('inbox'), c.req.valid('param').alert_id)), 200));
 
 alertsRouter.openapi(createRoute({
   method: 'patch', path: '/v1/alerts/{alert_id}/', tags: ['Alerts'], summary: 'Change an alert',
-  description: 'Every field optional; `offset: null` and `filter: null` clear. Turning a task alert into a webhook returns a new `secret` once.',
+  description: 'Every field optional, but at least one (an empty body is a 400); `offset: null` and `filter: null` clear. Turning a task alert into a webhook returns a new `secret` once.',
   middleware: [requireScope('alerts:write')],
-  request: { params: S.AlertParams, headers: ifMatch, ...body(S.PatchAlert) },
+  request: { params: S.AlertParams, headers: ifMatch, ...body(patchBody(S.PatchAlert, 'PatchAlert')) },
   responses: { 200: { ...json(S.AlertWithSecret, 'The alert after the change.'), headers: etagHeader }, ...queuedResponse, ...errorResponses },
 }), async (c) => {
   const r = await svc.updateAlert(c.get('db'), c.get('inbox'), c.req.valid('param').alert_id, c.req.valid('json'), c.get('now'), policy(c), precondition(c));
@@ -82,7 +83,7 @@ alertsRouter.openapi(createRoute({
 alertsRouter.openapi(createRoute({
   method: 'delete', path: '/v1/alerts/{alert_id}/', tags: ['Alerts'], summary: 'Delete an alert (and its deliveries log)',
   middleware: [requireScope('alerts:write')],
-  request: { params: S.AlertParams, query: S.InboxQuery, headers: ifMatch },
+  request: { params: S.AlertParams, query: InboxQuery, headers: ifMatch },
   responses: { 204: { description: 'Deleted.' }, ...queuedResponse, ...errorResponses },
 }), async (c) => {
   await svc.deleteAlert(c.get('db'), c.get('inbox'), c.req.valid('param').alert_id, precondition(c));
@@ -93,7 +94,7 @@ alertsRouter.openapi(createRoute({
   method: 'get', path: '/v1/alerts/{alert_id}/deliveries/', tags: ['Alerts'], summary: 'The alert\'s deliveries log',
   description: 'One entry per firing, newest first. `status` is pending until delivered or until its retries are exhausted (failed).',
   middleware: [requireScope('alerts:read')],
-  request: { params: S.AlertParams, query: PageQuery.merge(S.InboxQuery) },
+  request: { params: S.AlertParams, query: PagedInboxQuery },
   responses: { 200: json(pageSchema(S.Delivery), 'A page of deliveries.'), ...errorResponses },
 }), async (c) => {
   const page = pageOf(c.req.valid('query'));
@@ -109,7 +110,7 @@ alertsRouter.openapi(createRoute({
   method: 'post', path: '/v1/alerts/{alert_id}/deliveries/{delivery_id}/redeliver/', tags: ['Alerts'], summary: 'Deliver a firing again',
   description: 'Resets the delivery to pending with a fresh retry budget and queues it. The firing id (webhook-id) stays the same; a task delivery never makes a second task. 202 with the delivery (or, for a token whose alerts:write calls need approval, `{ queued, approval_id }`).',
   middleware: [requireScope('alerts:write')],
-  request: { params: S.DeliveryParams, query: S.InboxQuery },
+  request: { params: S.DeliveryParams, query: InboxQuery },
   responses: { ...accepted('Queued for delivery.'), ...errorResponses },
 }), async (c) => {
   const { alert_id, delivery_id } = c.req.valid('param');
@@ -120,6 +121,6 @@ alertsRouter.openapi(createRoute({
   method: 'post', path: '/v1/alerts/{alert_id}/test/', tags: ['Alerts'], summary: 'Send a sample firing',
   description: 'Records a sample firing of the alert\'s first event type (its `data` carries `test: true`) and delivers it through the same queue, signing and retries as a real one. It appears in the deliveries log.',
   middleware: [requireScope('alerts:write')],
-  request: { params: S.AlertParams, query: S.InboxQuery },
+  request: { params: S.AlertParams, query: InboxQuery },
   responses: { ...accepted('Queued for delivery.'), ...errorResponses },
 }), async (c) => c.json(await sendTest(c.get('db'), c.env.ALERTS, c.get('inbox'), c.req.valid('param').alert_id, c.get('now')), 202));

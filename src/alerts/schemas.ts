@@ -42,8 +42,8 @@ const Events = z.array(
 
 const Retries = z.number().int('must be a whole number').min(0).max(10);
 
+/** Body of POST /v1/alerts/ (the route adds the documented `inbox_id`). */
 export const CreateAlert = z.object({
-  inbox_id: z.string().optional().openapi({ description: 'Session tokens: the inbox (id or address).' }),
   events: Events,
   offset: Offset.nullable().optional(),
   delivery: DeliveryTarget,
@@ -51,12 +51,12 @@ export const CreateAlert = z.object({
   retries: Retries.optional().openapi({ description: 'Retries after a failed attempt (0–10, default 3).', example: 3 }),
   backoff: z.enum(BACKOFFS).optional().openapi({ description: 'Delay between attempts (default exponential).' }),
   enabled: z.boolean().optional(),
-}).openapi('CreateAlert', {
+}).openapi({
   example: { events: ['contact.birthday'], offset: { value: 2, unit: 'days' }, delivery: { type: 'webhook', target: 'https://hooks.example.com/inbox' } },
 });
 
+/** Body of PATCH /v1/alerts/{alert_id}/ (the route applies the PATCH rule: at least one field). */
 export const PatchAlert = z.object({
-  inbox_id: z.string().optional(),
   events: Events.optional(),
   offset: Offset.nullable().optional(),
   delivery: DeliveryTarget.optional(),
@@ -64,10 +64,7 @@ export const PatchAlert = z.object({
   retries: Retries.optional(),
   backoff: z.enum(BACKOFFS).optional(),
   enabled: z.boolean().optional(),
-}).refine(
-  (p) => Object.keys(p).some((k) => k !== 'inbox_id'),
-  { message: 'change at least one field' },
-).openapi('PatchAlert', { example: { enabled: false } });
+}).openapi({ example: { enabled: false } });
 
 export type CreateAlertInput = z.infer<typeof CreateAlert>;
 export type PatchAlertInput = z.infer<typeof PatchAlert>;
@@ -160,4 +157,3 @@ export const AlertParams = z.object({
 export const DeliveryParams = AlertParams.extend({
   delivery_id: z.string().openapi({ param: { name: 'delivery_id', in: 'path' }, example: 'dlv_01jd5x7k3m0000000000000000' }),
 });
-export const InboxQuery = z.object({ inbox_id: z.string().optional().openapi({ description: 'Inbox id or address (session tokens).' }) });

@@ -1,12 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { sql } from 'drizzle-orm';
 import { newRouter } from '../http/router';
-import { requireScope, inboxFromRow } from '../http/auth';
-import type { Principal, Scope } from '../http/context';
-import { replayCall } from '../http/replay';
+import { requireScope } from '../http/auth';
+import { replayApproved } from './replay';
 import { errorResponses } from '../http/openapi';
-import { ApiError } from '../http/errors';
-import { Approval, ApprovalParams, InboxQuery } from './schemas';
+import { InboxQuery } from '../http/fields';
+import { Approval, ApprovalParams } from './schemas';
 import { approvalView, decideApproval, getApproval, listApprovals, recordApprovalResult } from './service';
 
 export const approvalsRouter = newRouter();
@@ -36,16 +34,7 @@ approvalsRouter.openapi(createRoute({
   const decidedBy = p.kind === 'agent' ? p.tokenId : p.kind === 'session' ? p.userId : 'admin';
   const approval = await decideApproval(db, c.get('inbox'), c.req.valid('param').approval_id, 'approved', decidedBy, p.kind === 'agent' ? p.tokenId : null, c.get('now'));
   // The call runs as the token that made it (even if since revoked: a person approved it).
-  const { rows } = await db.execute(sql`
-    SELECT t.id AS token_id, t.label, t.scopes, t.requires_approval, i.*
-    FROM agent_tokens t JOIN inboxes i ON i.id = t.inbox_id WHERE t.id = ${approval.tokenId}`);
-  const r = rows[0] as Record<string, unknown> | undefined;
-  if (!r) throw ApiError.notFound('The token that made this call');
-  const principal: Principal = {
-    kind: 'agent', tokenId: approval.tokenId, tenantId: r.tenant_id as string, inboxId: r.id as string,
-    label: r.label as string, scopes: r.scopes as Scope[], requiresApproval: [], inbox: inboxFromRow(r),
-  };
-  const res = await replayCall(c, principal, { method: approval.method, path: approval.path, body: approval.body, ifMatch: approval.ifMatch });
+  const res = await replayApproved(c, approval);
   await recordApprovalResult(db, approval.id, res.status);
   return c.body(null, 204);
 });

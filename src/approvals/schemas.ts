@@ -16,4 +16,3 @@ export const Approval = z.object({
 export const Queued = z.object({ queued: z.literal(true), approval_id: z.string() }).openapi('Queued');
 
 export const ApprovalParams = z.object({ approval_id: z.string().openapi({ param: { name: 'approval_id', in: 'path' } }) });
-export const InboxQuery = z.object({ inbox_id: z.string().optional().openapi({ description: 'Inbox id or address (session tokens).' }) });

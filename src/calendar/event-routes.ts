@@ -4,13 +4,13 @@ import { requireScope } from '../http/auth';
 import { errorResponses, IdempotencyHeader, queuedResponse, json, body } from '../http/openapi';
 import { checkIfMatch, withEtag } from '../http/etag';
 import { pageEnvelope, pageOf, pageSchema } from '../http/pagination';
+import { InboxQuery, patchBody, withInbox } from '../http/fields';
 import * as S from './schemas';
 import * as svc from './events';
 import { listEvents } from './listing';
 import { addEventLabel, removeEventLabel } from './event-labels';
 
 const tags = ['Calendar'];
-const inboxQuery = z.object({ inbox_id: z.string().optional() });
 const withEtagHeader = (description: string) => ({
   ...json(S.Event, description),
   headers: z.object({ ETag: z.string().openapi({ description: 'Send it back in If-Match to PATCH or DELETE safely.' }) }),
@@ -32,8 +32,8 @@ export function registerEventRoutes(router: Router): void {
     request: { query: S.ListEventsQuery },
     responses: { 200: json(pageSchema(S.Event), 'One page of events or occurrences.'), ...errorResponses },
   }), async (c) => {
-    const q = c.req.valid('query');
-    const page = pageOf(q);
+    const { inbox_id: _named, offset, position, limit, ...q } = c.req.valid('query');
+    const page = pageOf({ offset, position, limit });
     const { results, total } = await listEvents(c.get('db'), c.get('inbox'), q, page, c.get('now'));
     return c.json(pageEnvelope(results, total, page), 200);
   });
@@ -46,7 +46,7 @@ export function registerEventRoutes(router: Router): void {
       'Each participant\'s `contact_id` is the inbox contact with that email (case-insensitive), computed when read.',
     ].join('\n\n'),
     middleware: [requireScope('calendar:write')],
-    request: { headers: IdempotencyHeader, ...body(S.CreateEvent) },
+    request: { headers: IdempotencyHeader, ...body(withInbox(S.CreateEvent, 'CreateEvent')) },
     responses: { 201: withEtagHeader('Created: the full event.'), ...queuedResponse, ...errorResponses },
   }), async (c) => {
     const view = await svc.createEvent(c.get('db'), c.get('inbox'), c.req.valid('json'), c.get('now'));
@@ -57,7 +57,7 @@ export function registerEventRoutes(router: Router): void {
     method: 'get', path: '/v1/calendar/events/{event_id}/', tags, summary: 'Read an event or one occurrence',
     description: ID_RULES,
     middleware: [requireScope('calendar:read')],
-    request: { params: S.EventIdParam, query: inboxQuery },
+    request: { params: S.EventIdParam, query: InboxQuery },
     responses: { 200: withEtagHeader('The event or occurrence.'), ...errorResponses },
   }), async (c) => {
     const view = await svc.getEvent(c.get('db'), c.get('inbox'), c.req.valid('param').event_id);
@@ -70,10 +70,10 @@ export function registerEventRoutes(router: Router): void {
       ID_RULES,
       'On a series every field may change; a naive `start` is read in `time_zone` when given, else in the zone `start` is shown in; an unknown or another inbox\'s `calendar_id` is 404, the Tasks calendar 400. Changing `time_zone` alone keeps the wall time (09:00 stays 09:00, now in the new zone). Moving the start, zone or rules drops per-occurrence changes of occurrences that no longer exist.',
       'On an occurrence only `title`, `start`, `duration`, `location`, `status` and `description` may change (others are 400); the change applies to that occurrence only and it keeps its id. `null` for `description` or `location` gives the occurrence the series\' value again.',
-      'Setting `status` to `cancelled` emits `event.cancelled`. Honours If-Match (412).',
+      'At least one field (an empty body is a 400). Setting `status` to `cancelled` emits `event.cancelled`. Honours If-Match (412).',
     ].join('\n\n'),
     middleware: [requireScope('calendar:write')],
-    request: { params: S.EventIdParam, ...body(S.PatchEvent) },
+    request: { params: S.EventIdParam, ...body(patchBody(S.PatchEvent, 'PatchEvent')) },
     responses: { 200: withEtagHeader('The event or occurrence after the change.'), ...queuedResponse, ...errorResponses },
   }), async (c) => {
     const view = await svc.updateEvent(
@@ -87,7 +87,7 @@ export function registerEventRoutes(router: Router): void {
     method: 'delete', path: '/v1/calendar/events/{event_id}/', tags, summary: 'Delete an event or series, or exclude one occurrence',
     description: `${ID_RULES}\n\nDeleting an occurrence adds an EXDATE for it to the series; only that occurrence disappears. Emits \`event.cancelled\`. Honours If-Match (412).`,
     middleware: [requireScope('calendar:delete')],
-    request: { params: S.EventIdParam, query: inboxQuery },
+    request: { params: S.EventIdParam, query: InboxQuery },
     responses: { 204: { description: 'Deleted.' }, ...queuedResponse, ...errorResponses },
   }), async (c) => {
     await svc.deleteEvent(c.get('db'), c.env, c.get('inbox'), c.req.valid('param').event_id, c.get('now'), (current) => checkIfMatch(c, current));
@@ -98,7 +98,7 @@ export function registerEventRoutes(router: Router): void {
     method: 'post', path: '/v1/calendar/events/{event_id}/labels/', tags, summary: 'Attach a label to an event',
     description: 'The label must have `label_type` `calendar` or `any` (else 400). Labels belong to the series: an occurrence id attaches to its series. Attaching twice adds nothing.',
     middleware: [requireScope('calendar:write')],
-    request: { params: S.EventIdParam, ...body(S.AddLabel) },
+    request: { params: S.EventIdParam, ...body(withInbox(S.AddLabel, 'AddEventLabel')) },
     responses: { 204: { description: 'Attached.' }, ...queuedResponse, ...errorResponses },
   }), async (c) => {
     await addEventLabel(c.get('db'), c.get('inbox'), c.req.valid('param').event_id, c.req.valid('json').label_id, c.get('now'));
@@ -108,7 +108,7 @@ export function registerEventRoutes(router: Router): void {
   router.openapi(createRoute({
     method: 'delete', path: '/v1/calendar/events/{event_id}/labels/{label_id}/', tags, summary: 'Detach a label from an event',
     middleware: [requireScope('calendar:write')],
-    request: { params: S.EventLabelParams, query: inboxQuery },
+    request: { params: S.EventLabelParams, query: InboxQuery },
     responses: { 204: { description: 'Detached (also when it was not attached).' }, ...queuedResponse, ...errorResponses },
   }), async (c) => {
     const { event_id, label_id } = c.req.valid('param');

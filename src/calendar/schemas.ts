@@ -1,6 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { PageQuery } from '../http/pagination';
-import { isValidTimeZone } from '../time/zones';
+import { Color, LowerCaseEmailAddress, PagedInboxQuery, TimeZone } from '../http/fields';
 import { MAX_DURATION_SECONDS, parseDuration } from '../time/duration';
 import { RANGE_MAX_ISO, RANGE_MAX_MS, RANGE_MIN_ISO, RANGE_MIN_MS, RANGE_TEXT, rangeProblem, timeFailureMessage } from '../time/range';
 import { readTime } from '../time/parse';
@@ -19,21 +18,18 @@ export const Calendar = z.object({
 }).openapi('Calendar');
 
 const calendarName = z.string().trim().min(1, 'must not be empty').max(100);
-// The same colour rule as labels: a hex colour (`#1e90ff`, `#fff`) or a CSS colour name (`teal`).
-const color = z.string().trim().regex(/^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-zA-Z]{1,32})$/, 'must be #rgb, #rrggbb or a colour name')
-  .nullable().openapi({ example: '#3366ff' });
 
+/** Body of POST /v1/calendar/collections/ (the route adds the documented `inbox_id`). */
 export const CreateCalendar = z.object({
   name: calendarName,
-  color: color.optional(),
-  inbox_id: z.string().optional(),
-}).openapi('CreateCalendar', { example: { name: 'Work', color: '#3366ff' } });
+  color: Color.optional(),
+}).openapi({ example: { name: 'Work', color: '#3366ff' } });
 
+/** Body of PATCH /v1/calendar/collections/{id}/ (the route applies the PATCH rule). */
 export const PatchCalendar = z.object({
   name: calendarName.optional(),
-  color: color.optional(),
-  inbox_id: z.string().optional(),
-}).openapi('PatchCalendar', { example: { name: 'Team', color: '#00aa55' } });
+  color: Color.optional(),
+}).openapi({ example: { name: 'Team', color: '#00aa55' } });
 
 export const CalendarIdParam = z.object({
   id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' }, example: 'cal_01j0abcdefghjkmnpqrstvwxyz' }),
@@ -46,8 +42,6 @@ export const EVENT_STATUSES = ['confirmed', 'tentative', 'cancelled'] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
 
 const MAX_DURATION_DAYS = MAX_DURATION_SECONDS / 86_400;
-const timeZone = z.string().refine(isValidTimeZone, 'must be an IANA time zone name such as Europe/Berlin');
-const email = z.string().trim().toLowerCase().max(254).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'must be an email address');
 const title = z.string().trim().min(1, 'must not be empty').max(500);
 const description = z.string().max(10_000).nullable();
 const location = z.string().max(1000).nullable();
@@ -73,7 +67,7 @@ const duration = z.string().trim().min(1, 'must not be empty').max(100)
 
 export const ParticipantInput = z.object({
   name: z.string().trim().min(1).max(200).nullish(),
-  email: email.nullish(),
+  email: LowerCaseEmailAddress.nullish(),
   role: z.string().trim().min(1).max(50).nullish().openapi({ example: 'required' }),
 }).refine((p) => p.name || p.email, 'a participant needs a name or an email');
 
@@ -92,19 +86,19 @@ const recurrenceRules = z.array(z.string().max(2000)).max(100)
   })
   .openapi({ description: 'RFC 5545 lines: at most one `RRULE:` plus any `EXDATE:` / `RDATE:` lines; FREQ from YEARLY down to HOURLY. Stored normalised. Series expand in the event\'s own zone on the wall time the start was written with: a start inside a DST gap (02:30) makes its own occurrence at the time after the gap (03:30) but later occurrences stay at 02:30; any generated time in a gap moves forward by the gap, one in an overlap takes the earlier instant, and generated times that fall on one instant are one occurrence. The start is always the first occurrence and counts towards COUNT, even when the rule would not generate it. UNTIL as a date (`UNTIL=20240630`) or a floating date-time is read in the event\'s zone and includes that whole day; UNTIL with `Z` is an exact instant; both are inclusive. `EXDATE;VALUE=DATE` removes every occurrence starting on that local date; `RDATE;VALUE=DATE` adds one on that date at the series\' time of day; EXDATE/RDATE date-times without TZID or `Z` are in the event\'s zone. BYDAY ordinals count within the month (MONTHLY, or YEARLY with BYMONTH) or the year (`53TH` only in years with 53 Thursdays); BYMONTHDAY/BYYEARDAY days a period lacks (31 in April) are skipped, never moved; BYWEEKNO weeks start on WKST (default MO), week 1 holding four days of its year. Durations are exact: a timed `P1D` lasts 86,400 s, so across a DST change it ends an hour off the start\'s wall time; an all-day event (local midnight, whole days) covers its calendar dates.', example: ['RRULE:FREQ=WEEKLY;BYDAY=MO'] });
 
+/** Body of POST /v1/calendar/events/ (the route adds the documented `inbox_id`). */
 export const CreateEvent = z.object({
   calendar_id: z.string().min(1).max(100),
   title,
   start,
   duration,
-  time_zone: timeZone.nullish().openapi({ description: 'IANA zone the event lives (and recurs) in; default: the inbox `default_timezone`, else UTC.', example: 'America/New_York' }),
+  time_zone: TimeZone.nullish().openapi({ description: 'IANA zone the event lives (and recurs) in; default: the inbox `default_timezone`, else UTC.', example: 'America/New_York' }),
   description: description.optional(),
   status: z.enum(EVENT_STATUSES).default('confirmed'),
   location: location.optional(),
   participants: z.array(ParticipantInput).max(200).default([]),
   recurrence_rules: recurrenceRules.default([]),
-  inbox_id: z.string().optional(),
-}).openapi('CreateEvent', {
+}).openapi({
   example: {
     calendar_id: 'cal_01j0abcdefghjkmnpqrstvwxyz', title: 'Team sync', start: '2024-06-03T09:00:00', duration: 'PT30M',
     time_zone: 'America/New_York', participants: [{ name: 'Alice Smith', email: 'alice@example.com', role: 'required' }],
@@ -112,19 +106,19 @@ export const CreateEvent = z.object({
   },
 });
 
+/** Body of PATCH /v1/calendar/events/{event_id}/ (the route applies the PATCH rule). */
 export const PatchEvent = z.object({
   calendar_id: z.string().min(1).max(100).optional(),
   title: title.optional(),
   start: start.optional(),
   duration: duration.optional(),
-  time_zone: timeZone.optional(),
+  time_zone: TimeZone.optional(),
   description: description.optional(),
   status: z.enum(EVENT_STATUSES).optional(),
   location: location.optional(),
   participants: z.array(ParticipantInput).max(200).optional(),
   recurrence_rules: recurrenceRules.optional(),
-  inbox_id: z.string().optional(),
-}).openapi('PatchEvent', { example: { title: 'Team sync (moved)', start: '2024-06-03T10:00:00' } });
+}).openapi({ example: { title: 'Team sync (moved)', start: '2024-06-03T10:00:00' } });
 
 export type CreateEventInput = z.infer<typeof CreateEvent>;
 export type PatchEventInput = z.infer<typeof PatchEvent>;
@@ -160,18 +154,17 @@ export const EventIdParam = z.object({
   event_id: z.string().min(1).max(200).openapi({ param: { name: 'event_id', in: 'path' }, description: 'A series (or single event) id, or an occurrence id `<series id>_<UTC basic start>`.', example: 'evt_01j0abcdefghjkmnpqrstvwxyz_20240603T130000Z' }),
 });
 
-export const ListEventsQuery = PageQuery.extend({
+export const ListEventsQuery = PagedInboxQuery.extend({
   after: z.string().min(1).max(200).optional().openapi({ description: `Window start (Time Utils input; naive read in the inbox \`default_timezone\`). Must lie in the supported range, ${RANGE_TEXT}, else 400 naming \`after\`. Without \`before\` the window ends 366 days later, or at the end of the range if sooner.`, example: '2024-06-01' }),
   before: z.string().min(1).max(200).optional().openapi({ description: `Window end (exclusive; Time Utils input). Must lie in the supported range (it may be ${RANGE_MAX_ISO} itself), else 400 naming \`before\`. Without \`after\` the window starts 366 days earlier, or at ${RANGE_MIN_ISO} if later.`, example: '2024-07-01' }),
   sort: z.enum(['asc', 'desc']).optional().openapi({ description: 'By start; `asc` (default) or `desc`.' }),
   calendar_id: z.string().min(1).max(100).optional(),
-  inbox_id: z.string().optional(),
 });
 
+/** Body of POST /v1/calendar/events/{event_id}/labels/ (the route adds the documented `inbox_id`). */
 export const AddLabel = z.object({
   label_id: z.string().min(1).max(100),
-  inbox_id: z.string().optional(),
-}).openapi('AddEventLabel', { example: { label_id: 'lbl_01j0abcdefghjkmnpqrstvwxyz' } });
+}).openapi({ example: { label_id: 'lbl_01j0abcdefghjkmnpqrstvwxyz' } });
 
 export const EventLabelParams = EventIdParam.extend({
   label_id: z.string().min(1).max(100).openapi({ param: { name: 'label_id', in: 'path' } }),

@@ -4,6 +4,7 @@ import { requireScope } from '../http/auth';
 import { errorResponses, IdempotencyHeader, queuedResponse, json, body } from '../http/openapi';
 import { pageEnvelope, pageOf, pageSchema } from '../http/pagination';
 import { checkIfMatch, withEtag } from '../http/etag';
+import { InboxQuery, patchBody, withInbox } from '../http/fields';
 import * as S from './schemas';
 import * as svc from './service';
 
@@ -31,7 +32,7 @@ contactsRouter.openapi(createRoute({
 contactsRouter.openapi(createRoute({
   method: 'post', path: '/v1/contacts/', tags: TAGS, summary: 'Create a contact',
   middleware: [requireScope('contacts:write')],
-  request: { headers: IdempotencyHeader, ...body(S.CreateContact) },
+  request: { headers: IdempotencyHeader, ...body(withInbox(S.CreateContact, 'CreateContact')) },
   responses: {
     201: { ...json(S.ContactDetail, 'Created.'), headers: etagHeader },
     ...queuedResponse, ...errorResponses,
@@ -45,7 +46,7 @@ contactsRouter.openapi(createRoute({
 contactsRouter.openapi(createRoute({
   method: 'get', path: '/v1/contacts/{id}/', tags: TAGS, summary: 'Get a contact',
   middleware: [requireScope('contacts:read')],
-  request: { params: S.ContactParams, query: S.InboxQuery },
+  request: { params: S.ContactParams, query: InboxQuery },
   responses: { 200: { ...json(S.ContactDetail, 'The contact.'), headers: etagHeader }, ...errorResponses },
 }), async (c) => {
   const found = await svc.getContact(c.get('db'), c.get('inbox'), c.req.valid('param').id);
@@ -54,9 +55,9 @@ contactsRouter.openapi(createRoute({
 
 contactsRouter.openapi(createRoute({
   method: 'patch', path: '/v1/contacts/{id}/', tags: TAGS, summary: 'Change a contact',
-  description: 'Every field optional; `emails`, `phones` and `anniversaries` replace the stored arrays; `notes: null` clears. Honours If-Match.',
+  description: 'Every field optional, but at least one (an empty body is a 400); `emails`, `phones` and `anniversaries` replace the stored arrays; `notes: null` clears. Honours If-Match.',
   middleware: [requireScope('contacts:write')],
-  request: { params: S.ContactParams, headers: IfMatchHeader, ...body(S.PatchContact) },
+  request: { params: S.ContactParams, headers: IfMatchHeader, ...body(patchBody(S.PatchContact, 'PatchContact')) },
   responses: {
     200: { ...json(S.ContactDetail, 'The contact after the change.'), headers: etagHeader },
     ...queuedResponse, ...errorResponses,
@@ -73,7 +74,7 @@ contactsRouter.openapi(createRoute({
   method: 'delete', path: '/v1/contacts/{id}/', tags: TAGS, summary: 'Delete a contact',
   description: 'Also removes its anniversaries and label associations. Honours If-Match.',
   middleware: [requireScope('contacts:delete')],
-  request: { params: S.ContactParams, query: S.InboxQuery, headers: IfMatchHeader },
+  request: { params: S.ContactParams, query: InboxQuery, headers: IfMatchHeader },
   responses: { 204: { description: 'Deleted.' }, ...queuedResponse, ...errorResponses },
 }), async (c) => {
   const ifMatch = c.req.header('if-match');

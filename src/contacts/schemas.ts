@@ -1,39 +1,29 @@
 import { z } from '@hono/zod-openapi';
-import { PageQuery } from '../http/pagination';
+import { EmailAddress, PagedInboxQuery } from '../http/fields';
+import { ANNIVERSARY_TYPE_RE } from '../alerts/catalogue';
 import { parseAnniversaryDate } from '../time/anniversaries';
 
 export const MAX_EMAILS = 20;
 export const MAX_PHONES = 20;
 export const MAX_ANNIVERSARIES = 20;
 
-// Postgres text cannot hold U+0000: refuse it up front (a 400, or a 404 in a path) instead of a 500.
-const NO_NUL = /^[^\u0000]*$/;
-const noNul = 'must not contain NUL characters';
-
-const label = z.string().trim().max(100).regex(NO_NUL, noNul).nullish()
+const label = z.string().trim().max(100).nullish()
   .openapi({ description: 'Free-form (`work`, `home`…); optional, null when absent.', example: 'work' });
-
-// RFC 5321 shape without its exotica (quoted local parts, IP literals): a dot-atom local part
-// (`%`, `+`, `'`… allowed; no leading, trailing or double dots) and a dotted domain with a
-// 2+ letter TLD. Unicode letters are accepted on both sides (internationalised addresses).
-const ATOM = "[\\p{L}\\p{N}!#$%&'*+/=?^_`{|}~-]+";
-const LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?';
-const EMAIL_RE = new RegExp(`^${ATOM}(?:\\.${ATOM})*@(?:${LABEL}\\.)+(?:\\p{L}{2,63}|xn--[a-z0-9-]{1,59})$`, 'iu');
 
 export const EmailIn = z.object({
   label,
-  address: z.string().trim().max(254).regex(EMAIL_RE, 'must be an email address').openapi({ example: 'alice@example.com' }),
+  address: EmailAddress,
 });
 
 export const PhoneIn = z.object({
   label,
-  number: z.string().trim().min(1).max(50).regex(/\d/, 'must contain digits').regex(NO_NUL, noNul).openapi({ example: '+1 555 1234' }),
+  number: z.string().trim().min(1).max(50).regex(/\d/, 'must contain digits').openapi({ example: '+1 555 1234' }),
 });
 
 export const AnniversaryIn = z.object({
   // Free-form but tame: it becomes part of an alert event type (`contact.birthday`).
   type: z.string().trim().toLowerCase()
-    .regex(/^[a-z0-9_-]{1,40}$/, 'must be 1–40 characters of a-z, 0-9, _ and - (e.g. birthday)')
+    .regex(ANNIVERSARY_TYPE_RE, 'must be 1–40 characters of a-z, 0-9, _ and - (e.g. birthday)')
     // `contact.share_received` is an event type of its own (a shared card), not an anniversary.
     .refine((t) => t !== 'share_received', 'share_received is reserved (the contact.share_received event)')
     .openapi({ example: 'birthday', description: 'Lower-cased on the way in: `Birthday` is stored as `birthday`. `share_received` is reserved.' }),
@@ -42,22 +32,21 @@ export const AnniversaryIn = z.object({
     .openapi({ example: '1990-07-14', description: '`YYYY-MM-DD` (a real date) or `--MM-DD` when the year is unknown (`--02-29` allowed).' }),
 });
 
-const fullName = z.string().trim().min(1, 'must be 1–200 characters').max(200, 'must be 1–200 characters').regex(NO_NUL, noNul)
+const fullName = z.string().trim().min(1, 'must be 1–200 characters').max(200, 'must be 1–200 characters')
   .openapi({ example: 'Alice Smith' });
-const notes = z.string().max(10_000, 'at most 10,000 characters').regex(NO_NUL, noNul).nullable();
+const notes = z.string().max(10_000, 'at most 10,000 characters').nullable();
 const emails = z.array(EmailIn).max(MAX_EMAILS, `at most ${MAX_EMAILS} emails`);
 const phones = z.array(PhoneIn).max(MAX_PHONES, `at most ${MAX_PHONES} phones`);
 const anniversaries = z.array(AnniversaryIn).max(MAX_ANNIVERSARIES, `at most ${MAX_ANNIVERSARIES} anniversaries`);
-const inboxId = z.string().optional().openapi({ description: 'Session tokens: the inbox (id or address).' });
 
+/** Body of POST /v1/contacts/ (the route adds the documented `inbox_id`: http/fields withInbox). */
 export const CreateContact = z.object({
-  inbox_id: inboxId,
   full_name: fullName,
   emails: emails.default([]),
   phones: phones.default([]),
   notes: notes.optional(),
   anniversaries: anniversaries.default([]),
-}).openapi('CreateContact', {
+}).openapi({
   example: {
     full_name: 'Alice Smith',
     emails: [{ label: 'work', address: 'alice@example.com' }],
@@ -68,15 +57,15 @@ export const CreateContact = z.object({
 });
 export type CreateContactInput = z.infer<typeof CreateContact>;
 
+/** Body of PATCH /v1/contacts/{id}/ (the route applies the PATCH rule: http/fields patchBody). */
 export const PatchContact = z.object({
-  inbox_id: inboxId,
   full_name: fullName.optional(),
   emails: emails.optional(),
   phones: phones.optional(),
   notes: notes.optional().openapi({ description: '`null` clears the notes.' }),
   anniversaries: anniversaries.optional(),
-}).openapi('PatchContact', {
-  description: 'Every field optional; arrays replace the stored ones; `notes: null` clears.',
+}).openapi({
+  description: 'Every field optional, at least one required; arrays replace the stored ones; `notes: null` clears.',
   example: { phones: [{ label: 'home', number: '(555) 12-34' }], notes: null },
 });
 export type PatchContactInput = z.infer<typeof PatchContact>;
@@ -96,16 +85,13 @@ export const ContactDetail = Contact.extend({
   active_sequences: z.array(z.unknown()).openapi({ description: 'Empty until sequences exist.' }),
 }).openapi('ContactDetail');
 
-export const ContactListQuery = PageQuery.extend({
-  q: z.string().max(200).regex(NO_NUL, noNul).optional().openapi({
+export const ContactListQuery = PagedInboxQuery.extend({
+  q: z.string().max(200).optional().openapi({
     description: 'Case- and accent-insensitive: name words by prefix (`ali` → Alice Smith), emails by substring, phones by digits ignoring formatting (`5551234` → `+1 555 1234`; needs 3+ digits).',
     example: 'ali',
   }),
-  inbox_id: inboxId,
 });
 
 export const ContactParams = z.object({
-  id: z.string().min(1).regex(NO_NUL, noNul).openapi({ param: { name: 'id', in: 'path' }, example: 'ctc_01j2x4…' }),
+  id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' }, example: 'ctc_01j2x4…' }),
 });
-
-export const InboxQuery = z.object({ inbox_id: inboxId });

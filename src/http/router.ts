@@ -4,7 +4,6 @@ import { TrieRouter } from 'hono/router/trie-router';
 import type { z } from '@hono/zod-openapi';
 import type { AppEnv } from './context';
 import { ApiError, type FieldError } from './errors';
-import { holdForApproval } from '../approvals/hold';
 
 export function fieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
   return error.issues.map((i) => ({
@@ -26,7 +25,8 @@ const validationHook = (result: { success: boolean; error?: z.ZodError; target: 
 /**
  * Every resource router is one of these: zod-validated routes whose failures become
  * problem+json, and whose handlers first pass the approval hold (after validation, so only a
- * valid call is ever held).
+ * valid call is ever held). The hold itself is the approvals module's; app.ts puts it in the
+ * context, so this layer does not depend on it.
  */
 export class Router extends OpenAPIHono<AppEnv> {
   constructor() {
@@ -34,7 +34,7 @@ export class Router extends OpenAPIHono<AppEnv> {
     const register = this.openapi;
     this.openapi = ((route: never, handler: Handler<AppEnv>, hook?: never) =>
       register(route, (async (c: Context<AppEnv>, next: () => Promise<void>) => {
-        const held = await holdForApproval(c);
+        const held = await c.get('approvalHold')(c);
         return held ?? handler(c, next);
       }) as never, hook)) as typeof register;
   }

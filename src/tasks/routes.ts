@@ -5,6 +5,7 @@ import { requireScope } from '../http/auth';
 import { errorResponses, queuedResponse, json, body } from '../http/openapi';
 import { checkIfMatch, withEtag } from '../http/etag';
 import type { AppEnv } from '../http/context';
+import { InboxQuery, patchBody, withInbox } from '../http/fields';
 import * as S from './schemas';
 import * as svc from './service';
 
@@ -33,7 +34,7 @@ tasksRouter.openapi(createRoute({
   method: 'post', path: '/v1/tasks/', tags: ['Tasks'], summary: 'Create a task',
   description: 'The task lives in the inbox\'s Tasks calendar. `categories`: at most 50, each 1–100 characters; duplicates are dropped.',
   middleware: [requireScope('task:write')],
-  request: body(S.CreateTask),
+  request: body(withInbox(S.CreateTask, 'CreateTask')),
   responses: { 201: { ...json(S.Task, 'Created.'), headers: etagHeader }, ...queuedResponse, ...errorResponses },
 }), async (c) => {
   const task = await svc.createTask(c.get('db'), c.get('inbox'), c.req.valid('json'), c.get('now'));
@@ -43,7 +44,7 @@ tasksRouter.openapi(createRoute({
 tasksRouter.openapi(createRoute({
   method: 'get', path: '/v1/tasks/{uid}/', tags: ['Tasks'], summary: 'Get a task',
   middleware: [requireScope('task:read')],
-  request: { params: S.TaskParams, query: S.InboxQuery },
+  request: { params: S.TaskParams, query: InboxQuery },
   responses: { 200: { ...json(S.Task, 'The task.'), headers: etagHeader }, ...errorResponses },
 }), async (c) => {
   const task = await svc.getTask(c.get('db'), c.get('inbox'), c.req.valid('param').uid);
@@ -54,7 +55,7 @@ tasksRouter.openapi(createRoute({
   method: 'patch', path: '/v1/tasks/{uid}/', tags: ['Tasks'], summary: 'Change, complete or reopen a task',
   description: 'At least one field. `due_date: null` and `description: null` clear; `completed: true` sets status COMPLETED and stamps `completed` (completing again keeps the first stamp); `false` reopens (NEEDS-ACTION, `completed` null).',
   middleware: [requireScope('task:write')],
-  request: { params: S.TaskParams, headers: ifMatch, ...body(S.PatchTask) },
+  request: { params: S.TaskParams, headers: ifMatch, ...body(patchBody(S.PatchTask, 'PatchTask')) },
   responses: { 200: { ...json(S.Task, 'The task after the change.'), headers: etagHeader }, ...queuedResponse, ...errorResponses },
 }), async (c) => {
   const task = await svc.updateTask(c.get('db'), c.get('inbox'), c.req.valid('param').uid, c.req.valid('json'), c.get('now'), preconditionOf(c));
@@ -64,7 +65,7 @@ tasksRouter.openapi(createRoute({
 tasksRouter.openapi(createRoute({
   method: 'delete', path: '/v1/tasks/{uid}/', tags: ['Tasks'], summary: 'Delete a task',
   middleware: [requireScope('task:write')],
-  request: { params: S.TaskParams, query: S.InboxQuery, headers: ifMatch },
+  request: { params: S.TaskParams, query: InboxQuery, headers: ifMatch },
   responses: { 204: { description: 'Deleted.' }, ...queuedResponse, ...errorResponses },
 }), async (c) => {
   await svc.deleteTask(c.get('db'), c.get('inbox'), c.req.valid('param').uid, preconditionOf(c));

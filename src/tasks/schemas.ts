@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { parseDate } from '../time/zones';
+import { InboxQuery } from '../http/fields';
 
 /** `YYYY-MM-DD` naming a real calendar date (2027-02-29 is refused). */
 export const DateOnly = z.string()
@@ -31,37 +32,31 @@ export const Task = z.object({
 
 export const TaskList = z.object({ count: z.number().int(), results: z.array(Task) }).openapi('TaskList');
 
-// Body schemas are not strict: a session token names its inbox with an `inbox_id` key here.
+/** Body of POST /v1/tasks/ (the route adds the documented `inbox_id`). */
 export const CreateTask = z.object({
   summary,
   description: description.nullish(),
   due_date: DateOnly.nullish(),
   categories: categories.optional(),
-}).openapi('CreateTask', {
+}).openapi({
   example: { summary: 'Send the signed contract', due_date: '2026-06-03', description: 'PDF from legal', categories: ['work'] },
 });
 
-const PATCHABLE = ['summary', 'description', 'due_date', 'categories', 'completed'] as const;
-
+/** Body of PATCH /v1/tasks/{uid}/ (the route applies the PATCH rule: at least one field). */
 export const PatchTask = z.object({
   summary: summary.optional(),
   description: description.nullable().optional().openapi({ description: '`null` clears it.' }),
   due_date: DateOnly.nullable().optional().openapi({ description: '`null` clears it.' }),
   categories: categories.optional().openapi({ description: 'Replaces the list.' }),
   completed: z.boolean().optional().openapi({ description: '`true` completes (status COMPLETED, `completed` stamped); `false` reopens.' }),
-}).refine((b) => PATCHABLE.some((k) => b[k] !== undefined), {
-  message: `send at least one of ${PATCHABLE.join(', ')}`,
-}).openapi('PatchTask', { example: { completed: true } });
+}).openapi({ example: { completed: true } });
 
 const bool = z.enum(['true', 'false'], { message: 'must be true or false' });
 
-export const ListTasksQuery = z.object({
-  inbox_id: z.string().optional().openapi({ description: 'Inbox id or address (session tokens).' }),
+export const ListTasksQuery = InboxQuery.extend({
   include_completed: bool.optional().openapi({ description: 'Also list completed tasks (default false).', example: 'false' }),
   due_before: DateOnly.optional().openapi({ description: 'Only tasks due strictly before this date (undated tasks are left out).', example: '2026-06-10' }),
 });
-
-export const InboxQuery = z.object({ inbox_id: z.string().optional().openapi({ description: 'Inbox id or address (session tokens).' }) });
 
 export const TaskParams = z.object({ uid: z.string().min(1).openapi({ param: { name: 'uid', in: 'path' }, example: 'tsk_01jd5x7k3m0000000000000000' }) });
 

@@ -3,12 +3,16 @@ import { newRouter } from '../http/router';
 import { requireScope } from '../http/auth';
 import { errorResponses } from '../http/openapi';
 import { ApiError } from '../http/errors';
-import { isValidTimeZone, toIsoZ } from '../time/zones';
+import { toIsoZ } from '../time/zones';
+import { InboxQuery, TimeZone } from '../http/fields';
 import { readTime } from '../time/parse';
 import { MAX_DURATION_SECONDS, parseDuration } from '../time/duration';
 import { RANGE_TEXT, rangeProblem, timeFailureMessage } from '../time/range';
 
 export const utilsRouter = newRouter();
+
+/** Optional here, for sessions too: the inbox only supplies a default time zone. */
+const utilsInbox = InboxQuery.shape.inbox_id.openapi({ description: 'Inbox id or address (optional, sessions included): supplies the default time zone.' });
 
 const TimeResult = z.object({
   input: z.string(),
@@ -33,15 +37,14 @@ utilsRouter.openapi(createRoute({
   request: {
     query: z.object({
       input: z.string().min(1).max(200).openapi({ description: `Any Time Utils input; the instant it names must lie in ${RANGE_TEXT}.`, example: 'next Monday 10am' }),
-      time_zone: z.string().optional().openapi({ example: 'America/New_York' }),
+      time_zone: TimeZone.optional().openapi({ description: 'IANA zone a naive input is read in (default: the inbox `default_timezone`, else UTC).', example: 'America/New_York' }),
       reference: z.string().optional().openapi({ description: `Instant anchoring relative inputs (default now); in ${RANGE_TEXT}.`, example: '2024-06-01T12:00:00Z' }),
-      inbox_id: z.string().optional(),
+      inbox_id: utilsInbox,
     }),
   },
   responses: { 200: { description: 'The instant.', content: { 'application/json': { schema: TimeResult } } }, ...errorResponses },
 }), async (c) => {
   const q = c.req.valid('query');
-  if (q.time_zone !== undefined && !isValidTimeZone(q.time_zone)) throw ApiError.field('time_zone', 'must be an IANA time zone name');
   let reference = c.get('now');
   if (q.reference !== undefined) {
     const r = readTime(q.reference, { timeZone: 'UTC', reference });
@@ -61,7 +64,7 @@ utilsRouter.openapi(createRoute({
   method: 'get', path: '/v1/utils/duration/', tags: ['Utils'], summary: 'Parse a duration (ISO 8601 or natural language)',
   description: `Weeks, days, hours, minutes and seconds (a day is 86,400 s; months and years have no fixed length and are refused). Zero, negative, unparseable or longer than ${MAX_DURATION_SECONDS / 86_400} days (${MAX_DURATION_SECONDS} s, the longest event \`duration\`) is a 400 naming \`input\`.`,
   middleware: [requireScope(null, { inboxOptional: true })],
-  request: { query: z.object({ input: z.string().min(1).max(100).openapi({ example: '1 hour 30 minutes' }), inbox_id: z.string().optional() }) },
+  request: { query: z.object({ input: z.string().min(1).max(100).openapi({ example: '1 hour 30 minutes' }), inbox_id: utilsInbox }) },
   responses: { 200: { description: 'The normalised duration.', content: { 'application/json': { schema: DurationResult } } }, ...errorResponses },
 }), async (c) => {
   const { input } = c.req.valid('query');
