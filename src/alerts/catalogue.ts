@@ -17,7 +17,6 @@ export const MAX_OFFSET_SECONDS = 366 * 86_400;
 /** Anniversary types are free-form on contacts: 1–40 of a-z 0-9 _ - (API.md §4). */
 export const ANNIVERSARY_TYPE_RE = /^[a-z0-9_-]{1,40}$/;
 
-export const EVENT_REMINDER_TYPES = ['event.created', 'event.updated'] as const;
 
 /** The catalogue's categories, in the order the envelopes list them. */
 export const EVENT_CATEGORIES = ['contact', 'calendar', 'message', 'work_route'] as const;
@@ -186,5 +185,3 @@ export function isKnownEventType(type: string): boolean {
   return type.startsWith('contact.') && ANNIVERSARY_TYPE_RE.test(type.slice('contact.'.length));
 }
 
-export const isContactType = (type: string) => type.startsWith('contact.');
-export const isEventType = (type: string) => type.startsWith('event.');

@@ -13,6 +13,5 @@ export const Approval = z.object({
   result_status: z.number().int().nullable().openapi({ description: 'HTTP status the held call answered when it was executed.' }),
 }).openapi('Approval');
 
-export const Queued = z.object({ queued: z.literal(true), approval_id: z.string() }).openapi('Queued');
 
 export const ApprovalParams = z.object({ approval_id: z.string().openapi({ param: { name: 'approval_id', in: 'path' } }) });

@@ -24,10 +24,7 @@ import type { RruleSpec } from './recurrence-rules';
 import { compileSeries, isExcluded, type Series, type SeriesSpec } from './series';
 import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, formatWallMs, wallMsListToInstantMs, wallMsToInstantMs } from './zones';
 
-export {
-  parseRecurrenceRules, parseRecurrence, MAX_COUNT, MAX_INTERVAL, MAX_DATE_VALUES, MAX_SPAN_YEARS,
-} from './recurrence-rules';
-export type { RecurrenceParse, DateValue, RruleSpec, ParsedRecurrence, Freq } from './recurrence-rules';
+export { parseRecurrenceRules } from './recurrence-rules';
 export { withLibraryExpansion } from './series';
 
 export type { SeriesSpec } from './series';
