@@ -71,7 +71,7 @@ async function seed(c: Case): Promise<Fixture> {
     const title = `${name} ${date}`;
     fixtureEvents.push({ title, startMs: startAt.getTime(), endMs: startAt.getTime() + EVENT_SECONDS * 1000 });
     return {
-      id: newId('evt'), inboxId: t.inboxId, calendarId: personal, title, status: 'confirmed', location: null,
+      id: newId('evt'), inboxId: t.inboxId, calendarId: personal, title, status: 'confirmed' as const, location: null,
       timeZone: c.zone, startLocal, startAt, duration: formatDuration(EVENT_SECONDS).iso, durationSeconds: EVENT_SECONDS,
       recurrenceRules: [], isRecurring: false, seriesEndAt: new Date(startAt.getTime() + EVENT_SECONDS * 1000),
       armedAt: created, createdAt: created, updatedAt: created,

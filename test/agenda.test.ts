@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { call, newTenant, withDb, type Tenant } from './helpers';
-import { calendars, contactAnniversaries, contacts, eventOverrides, events } from '../src/db/schema';
+import { calendars, contactAnniversaries, contacts, eventOverrides, events, type EventStatus } from '../src/db/schema';
 import { newId } from '../src/http/ids';
 import { wallToInstant } from '../src/time/zones';
 import { seriesEnd } from '../src/time/recurrence';
@@ -53,7 +53,7 @@ interface EventInput {
   zone: string;
   seconds: number;
   rules?: string[];
-  status?: string;
+  status?: EventStatus;
   location?: string;
 }
 
@@ -74,7 +74,7 @@ async function addEvent(t: Tenant, e: EventInput): Promise<string> {
   return id;
 }
 
-async function addOverride(t: Tenant, eventId: string, originalStart: Date, o: { title?: string; status?: string; startAt?: Date; zone?: string }) {
+async function addOverride(t: Tenant, eventId: string, originalStart: Date, o: { title?: string; status?: EventStatus; startAt?: Date; zone?: string }) {
   const now = new Date();
   await withDb((db) => db.insert(eventOverrides).values({
     eventId, inboxId: t.inboxId, originalStartAt: originalStart, title: o.title ?? null, status: o.status ?? null,

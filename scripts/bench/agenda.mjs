@@ -47,7 +47,7 @@ export async function seed(db, inboxId, personal, tasksCalendar) {
                         duration_seconds, recurrence_rules, is_recurring, series_end_at, next_occurrence_at, armed_at, created_at, updated_at)
     SELECT 'evt_bench_' || lpad(i::text, 6, '0'), $1,
            CASE WHEN i % 50 = 0 THEN $4 WHEN i % 3 = 0 THEN $3 ELSE $2 END,
-           'Meeting ' || i, CASE WHEN i % 40 = 0 THEN 'cancelled' ELSE 'confirmed' END,
+           'Meeting ' || i, (CASE WHEN i % 40 = 0 THEN 'cancelled' ELSE 'confirmed' END)::event_status,
            CASE WHEN i % 2 = 0 THEN 'Room ' || (i % 20) END,
            z, to_char(s AT TIME ZONE z, 'YYYY-MM-DD"T"HH24:MI:SS'), s, 'PT' || m || 'M', m * 60, '{}', false,
            s + m * interval '1 minute', s, now(), now(), now()
@@ -82,7 +82,7 @@ export async function seed(db, inboxId, personal, tasksCalendar) {
   await db.query(`
     INSERT INTO tasks (uid, inbox_id, calendar_id, summary, status, due_date, categories, created_at, updated_at, completed_at)
     SELECT 'tsk_bench_' || lpad(i::text, 6, '0'), $1, $2, 'Task ' || i,
-           CASE WHEN i % 10 < 3 THEN 'COMPLETED' ELSE 'NEEDS-ACTION' END,
+           (CASE WHEN i % 10 < 3 THEN 'COMPLETED' ELSE 'NEEDS-ACTION' END)::task_status,
            CASE WHEN i % 5 = 0 THEN NULL ELSE current_date - 60 + (i * 31) % 180 END,
            ARRAY['bench'], now() - i * interval '1 minute', now(), CASE WHEN i % 10 < 3 THEN now() END
     FROM generate_series(1, $3::int) i`, [inboxId, tasksCalendar, TASKS]);

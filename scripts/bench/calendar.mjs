@@ -58,7 +58,7 @@ async function seed(db, inboxId, personal) {
     INSERT INTO events (id, inbox_id, calendar_id, title, status, location, participants, time_zone, start_local, start_at,
                         duration, duration_seconds, recurrence_rules, is_recurring, series_end_at, next_occurrence_at, armed_at, created_at, updated_at)
     SELECT 'evt_bench_' || lpad(i::text, 6, '0'), $1, CASE WHEN i % 3 = 0 THEN $3 ELSE $2 END,
-           'Meeting ' || i, CASE WHEN i % 40 = 0 THEN 'cancelled' ELSE 'confirmed' END,
+           'Meeting ' || i, (CASE WHEN i % 40 = 0 THEN 'cancelled' ELSE 'confirmed' END)::event_status,
            CASE WHEN i % 2 = 0 THEN 'Room ' || (i % 20) END,
            CASE WHEN i % 5 = 0 THEN jsonb_build_array(
              jsonb_build_object('name', 'Person', 'email', 'person' || (i % $5::int + 1) || '@example.com', 'role', 'required'),

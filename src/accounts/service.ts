@@ -1,7 +1,8 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { agentTokens, calendars, inboxes, sessions, tenants, users } from '../db/schema';
-import type { Inbox, Scope } from '../http/context';
+import { agentTokens, calendars, inboxes, sessions, tenants, users, type AgentTokenRow, type InboxRow } from '../db/schema';
+import type { Queryable } from '../db/sql';
+import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
 import { newId } from '../http/ids';
 import { DUMMY_PASSWORD_HASH, hashPassword, newSecret, sha256Hex, verifyPassword } from '../http/crypto';
@@ -12,18 +13,19 @@ import { THROTTLE, attemptSucceeded, countAttempt, normaliseEmail } from './thro
 export const ACCESS_TTL_S = 60 * 60;
 export const REFRESH_TTL_S = 30 * 24 * 60 * 60;
 
-function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; cause?: { code?: string } };
-  return err?.code === '23505' || err?.cause?.code === '23505';
-}
+const codeOf = (e: unknown): unknown => (typeof e === 'object' && e !== null && 'code' in e ? e.code : undefined);
+const causeOf = (e: unknown): unknown => (typeof e === 'object' && e !== null && 'cause' in e ? e.cause : undefined);
 
-type InboxRow = typeof inboxes.$inferSelect;
+/** The driver's error, or the error it is wrapped in (drizzle's), says 23505. */
+function isUniqueViolation(e: unknown): boolean {
+  return codeOf(e) === '23505' || codeOf(causeOf(e)) === '23505';
+}
 export function inboxView(r: InboxRow | Inbox) {
   return { id: r.id, inbox_id: r.id, address: r.address, display_name: r.displayName, created_at: toIsoZ(r.createdAt) };
 }
 
 /** Every inbox starts with its default `Personal` calendar and the `Tasks` calendar. */
-async function insertInbox(tx: Db, tenantId: string, address: string, displayName: string | null, now: Date): Promise<InboxRow> {
+async function insertInbox(tx: Queryable, tenantId: string, address: string, displayName: string | null, now: Date): Promise<InboxRow> {
   const id = newId('inb', now.getTime());
   const [row] = await tx.insert(inboxes).values({ id, tenantId, address: address.toLowerCase(), displayName, createdAt: now }).returning();
   await tx.insert(calendars).values([
@@ -41,7 +43,7 @@ export async function createTenant(db: Db, input: { name: string; owner_email: s
       const userId = newId('usr', now.getTime());
       await tx.insert(tenants).values({ id: tenantId, name: input.name, createdAt: now });
       await tx.insert(users).values({ id: userId, tenantId, email: input.owner_email, passwordHash, createdAt: now });
-      const inbox = await insertInbox(tx as unknown as Db, tenantId, input.inbox_address, null, now);
+      const inbox = await insertInbox(tx, tenantId, input.inbox_address, null, now);
       return { tenant_id: tenantId, user_id: userId, inbox_id: inbox.id };
     });
   } catch (e) {
@@ -96,13 +98,13 @@ export async function logout(db: Db, sessionId: string, now: Date) {
 
 export async function listInboxes(db: Db, tenantId: string, page: Page) {
   const rows = await db.select().from(inboxes).where(eq(inboxes.tenantId, tenantId)).orderBy(asc(inboxes.id)).limit(page.limit).offset(page.offset);
-  const [{ n }] = await db.select({ n: sql<number>`count(*)::int` }).from(inboxes).where(eq(inboxes.tenantId, tenantId)) as [{ n: number }];
-  return { rows: rows.map(inboxView), total: n };
+  const total = await db.$count(inboxes, eq(inboxes.tenantId, tenantId));
+  return { rows: rows.map(inboxView), total };
 }
 
 export async function createInbox(db: Db, tenantId: string, input: { address: string; display_name?: string | null }, now: Date) {
   try {
-    return inboxView(await db.transaction((tx) => insertInbox(tx as unknown as Db, tenantId, input.address, input.display_name ?? null, now)));
+    return inboxView(await db.transaction((tx) => insertInbox(tx, tenantId, input.address, input.display_name ?? null, now)));
   } catch (e) {
     if (isUniqueViolation(e)) throw new ApiError(409, 'conflict', 'That inbox address is already taken.');
     throw e;
@@ -112,7 +114,7 @@ export async function createInbox(db: Db, tenantId: string, input: { address: st
 export function settingsView(i: Inbox | InboxRow) {
   return {
     inbox_id: i.id, default_timezone: i.defaultTimezone, missed_reply_threshold_days: i.missedReplyThresholdDays,
-    anniversary_alert_time: i.anniversaryAlertTime, leap_day_policy: i.leapDayPolicy as Inbox['leapDayPolicy'],
+    anniversary_alert_time: i.anniversaryAlertTime, leap_day_policy: i.leapDayPolicy,
   };
 }
 
@@ -143,8 +145,7 @@ export async function updateSettings(db: Db, inbox: Inbox, patch: {
   return settingsView(row!);
 }
 
-type TokenRow = typeof agentTokens.$inferSelect;
-function tokenView(t: TokenRow) {
+function tokenView(t: AgentTokenRow) {
   return { token_id: t.id, label: t.label, scopes: t.scopes, requires_approval: t.requiresApproval, inbox_id: t.inboxId, created_at: toIsoZ(t.createdAt) };
 }
 
@@ -152,8 +153,8 @@ export async function createToken(db: Db, inbox: Inbox, input: { label: string; 
   const token = newSecret('gent_');
   const [row] = await db.insert(agentTokens).values({
     id: newId('tok', now.getTime()), tenantId: inbox.tenantId, inboxId: inbox.id, label: input.label,
-    tokenHash: await sha256Hex(token), scopes: [...new Set(input.scopes)] as Scope[],
-    requiresApproval: [...new Set(input.requires_approval)] as Scope[], createdAt: now,
+    tokenHash: await sha256Hex(token), scopes: [...new Set(input.scopes)],
+    requiresApproval: [...new Set(input.requires_approval)], createdAt: now,
   }).returning();
   return { ...tokenView(row!), token };
 }

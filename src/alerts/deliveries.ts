@@ -1,6 +1,8 @@
 /** The deliveries log of an alert, redelivery, and test firings. */
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { deliveries, type DeliveryRow, type DeliveryStatus } from '../db/schema';
+import { asDate, asDateOrNull, firstRowOf } from '../db/sql';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
 import { newId } from '../http/ids';
@@ -11,33 +13,51 @@ import { recordFirings, sendOrLeaveForScan, type AlertQueue } from './ledger';
 import { dataSchemaOf, offsetOf } from './payload';
 import { findAlert } from './service';
 
-type Row = Record<string, unknown>;
+/** What the deliveries log shows of a ledger row. */
+type DeliveryFacts = Pick<DeliveryRow,
+  'id' | 'firingId' | 'alertId' | 'type' | 'status' | 'attempts' | 'lastStatusCode' | 'lastError' | 'scheduledFor' | 'deliveredAt' | 'createdAt'>;
 
-const iso = (v: unknown): string => toIsoZ(v instanceof Date ? v : new Date(v as string));
-const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
-
-export function deliveryView(r: Row) {
+export function deliveryView(r: DeliveryFacts) {
   return {
-    id: r.id as string,
-    firing_id: r.firing_id as string,
-    alert_id: r.alert_id as string,
-    type: r.type as string,
-    status: r.status as 'pending' | 'delivered' | 'failed',
-    attempts: Number(r.attempts),
-    last_status_code: r.last_status_code === null ? null : Number(r.last_status_code),
-    last_error: (r.last_error as string | null) ?? null,
-    scheduled_for: iso(r.scheduled_for),
-    delivered_at: isoOrNull(r.delivered_at),
-    created_at: iso(r.created_at),
+    id: r.id,
+    firing_id: r.firingId,
+    alert_id: r.alertId,
+    type: r.type,
+    status: r.status,
+    attempts: r.attempts,
+    last_status_code: r.lastStatusCode,
+    last_error: r.lastError,
+    scheduled_for: toIsoZ(r.scheduledFor),
+    delivered_at: r.deliveredAt ? toIsoZ(r.deliveredAt) : null,
+    created_at: toIsoZ(r.createdAt),
   };
 }
 export type DeliveryView = ReturnType<typeof deliveryView>;
+
+const facts = {
+  id: deliveries.id, firingId: deliveries.firingId, alertId: deliveries.alertId, type: deliveries.type,
+  status: deliveries.status, attempts: deliveries.attempts, lastStatusCode: deliveries.lastStatusCode,
+  lastError: deliveries.lastError, scheduledFor: deliveries.scheduledFor, deliveredAt: deliveries.deliveredAt,
+  createdAt: deliveries.createdAt,
+};
+
+/** A page row of `listDeliveries` (json_agg: snake_case keys, timestamps in ISO text). */
+type DeliveryJson = {
+  id: string; firing_id: string; alert_id: string; type: string; status: DeliveryStatus; attempts: number;
+  last_status_code: number | null; last_error: string | null; scheduled_for: string; delivered_at: string | null; created_at: string;
+};
+
+const factsOfJson = (j: DeliveryJson): DeliveryFacts => ({
+  id: j.id, firingId: j.firing_id, alertId: j.alert_id, type: j.type, status: j.status, attempts: j.attempts,
+  lastStatusCode: j.last_status_code, lastError: j.last_error, scheduledFor: asDate(j.scheduled_for),
+  deliveredAt: asDateOrNull(j.delivered_at), createdAt: asDate(j.created_at),
+});
 
 const COLUMNS = sql`d.id, d.firing_id, d.alert_id, d.type, d.status, d.attempts, d.last_status_code, d.last_error, d.scheduled_for, d.delivered_at, d.created_at`;
 
 /** Newest first; one round trip (the alert's ownership, the count and the page together). */
 export async function listDeliveries(db: Db, inbox: Inbox, alertId: string, page: Page): Promise<{ rows: DeliveryView[]; total: number }> {
-  const { rows } = await db.execute(sql`
+  const r = await firstRowOf<{ found: number; total: number; rows: DeliveryJson[] }>(db, sql`
     WITH a AS (SELECT id FROM alerts WHERE id = ${alertId} AND inbox_id = ${inbox.id}),
     p AS (
       SELECT ${COLUMNS} FROM deliveries d
@@ -48,9 +68,8 @@ export async function listDeliveries(db: Db, inbox: Inbox, alertId: string, page
     SELECT (SELECT count(*) FROM a)::int AS found,
       (SELECT count(*) FROM deliveries d WHERE d.alert_id = (SELECT id FROM a) AND d.inbox_id = ${inbox.id})::int AS total,
       COALESCE((SELECT json_agg(p ORDER BY p.created_at DESC, p.id DESC) FROM p), '[]'::json) AS rows`);
-  const r = rows[0] as { found: number; total: number; rows: Row[] };
-  if (!r.found) throw ApiError.notFound('Alert');
-  return { rows: r.rows.map(deliveryView), total: r.total };
+  if (!r?.found) throw ApiError.notFound('Alert');
+  return { rows: r.rows.map((j) => deliveryView(factsOfJson(j))), total: r.total };
 }
 
 /**
@@ -58,14 +77,12 @@ export async function listDeliveries(db: Db, inbox: Inbox, alertId: string, page
  * receiver sees the same `webhook-id`, and a task delivery still makes at most one task.
  */
 export async function redeliver(db: Db, queue: AlertQueue, inbox: Inbox, alertId: string, deliveryId: string, now: Date): Promise<DeliveryView> {
-  const { rows } = await db.execute(sql`
-    UPDATE deliveries d SET status = 'pending', attempts = 0, last_status_code = NULL, last_error = NULL,
-      delivered_at = NULL, enqueued_at = NULL, updated_at = ${now.toISOString()}::timestamptz
-    WHERE d.id = ${deliveryId} AND d.alert_id = ${alertId} AND d.inbox_id = ${inbox.id}
-    RETURNING ${COLUMNS}`);
-  const row = rows[0] as Row | undefined;
+  const [row] = await db.update(deliveries)
+    .set({ status: 'pending', attempts: 0, lastStatusCode: null, lastError: null, deliveredAt: null, enqueuedAt: null, updatedAt: now })
+    .where(and(eq(deliveries.id, deliveryId), eq(deliveries.alertId, alertId), eq(deliveries.inboxId, inbox.id)))
+    .returning(facts);
   if (!row) throw ApiError.notFound('Delivery');
-  await sendOrLeaveForScan(db, queue, [row.id as string], now);
+  await sendOrLeaveForScan(db, queue, [row.id], now);
   return deliveryView(row);
 }
 
@@ -92,6 +109,7 @@ export async function sendTest(db: Db, queue: AlertQueue, inbox: Inbox, alertId:
   if (!recorded) throw ApiError.notFound('Alert'); // deleted meanwhile
   const id = recorded.id;
   await sendOrLeaveForScan(db, queue, [id], now);
-  const { rows } = await db.execute(sql`SELECT ${COLUMNS} FROM deliveries d WHERE d.id = ${id}`);
-  return deliveryView(rows[0] as Row);
+  const [row] = await db.select(facts).from(deliveries).where(eq(deliveries.id, id));
+  if (!row) throw ApiError.notFound('Alert'); // deleted meanwhile, with its ledger
+  return deliveryView(row);
 }

@@ -7,6 +7,7 @@
 import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { deliveries } from '../db/schema';
+import { rowsOf } from '../db/sql';
 import type { AlertMessage } from '../env';
 import { newId } from '../http/ids';
 
@@ -28,10 +29,10 @@ export type AlertQueue = Pick<Queue<AlertMessage>, 'sendBatch'>;
 export const SEND_BATCH_SIZE = 100;
 
 /** A ledger row a call recorded (new, not one an earlier call had recorded). */
-export interface RecordedFiring {
+export type RecordedFiring = {
   id: string;
   type: string;
-}
+};
 
 /**
  * Inserts firings (ON CONFLICT DO NOTHING) in one statement, whatever their number: the rows
@@ -50,7 +51,7 @@ export async function recordFirings(db: Db, firings: FiringInput[], now: Date): 
     scheduled_for: f.scheduledFor.toISOString(),
     payload: f.payload,
   }));
-  const { rows: inserted } = await db.execute(sql`
+  return rowsOf<RecordedFiring>(db, sql`
     INSERT INTO deliveries (id, firing_id, inbox_id, alert_id, source_key, type, scheduled_for, payload, status, attempts, created_at, updated_at)
     SELECT r.id, r.firing_id, r.inbox_id, r.alert_id, r.source_key, r.type, r.scheduled_for, r.payload, 'pending', 0, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
@@ -59,7 +60,6 @@ export async function recordFirings(db: Db, firings: FiringInput[], now: Date): 
     WHERE EXISTS (SELECT 1 FROM alerts a WHERE a.id = r.alert_id AND a.inbox_id = r.inbox_id)
     ON CONFLICT (alert_id, source_key) DO NOTHING
     RETURNING id, type`);
-  return inserted as unknown as RecordedFiring[];
 }
 
 /**
@@ -114,6 +114,6 @@ export function unsentSql(now: Date, limit = 5000) {
 }
 
 export async function unsentDeliveries(db: Db, now: Date, limit = 5000): Promise<string[]> {
-  const { rows } = await db.execute(unsentSql(now, limit));
-  return rows.map((r) => (r as { id: string }).id);
+  const rows = await rowsOf<{ id: string }>(db, unsentSql(now, limit));
+  return rows.map((r) => r.id);
 }

@@ -2,18 +2,14 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
-import { alerts } from '../db/schema';
+import { alerts, type AlertFilter, type AlertRow } from '../db/schema';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
 import { newId } from '../http/ids';
 import { toIsoZ } from '../time/zones';
-import type { OffsetUnit } from './catalogue';
 import type { CreateAlertInput, FilterInput, PatchAlertInput } from './schemas';
 import { newWebhookSecret } from './signing';
 import { webhookTargetProblem } from './targets';
-
-export type AlertRow = typeof alerts.$inferSelect;
-export type Backoff = 'immediate' | 'fixed' | 'exponential';
 
 export interface WebhookPolicy {
   /** ALLOW_PRIVATE_WEBHOOKS=true (local development): http and private hosts are accepted. */
@@ -25,11 +21,11 @@ export function alertView(r: AlertRow) {
     id: r.id,
     inbox_id: r.inboxId,
     events: r.events,
-    offset: r.offsetValue !== null && r.offsetUnit ? { value: r.offsetValue, unit: r.offsetUnit as OffsetUnit } : null,
-    delivery: { type: r.deliveryType as 'webhook' | 'task', target: r.target },
-    filter: (r.filter ?? null) as FilterInput | null,
+    offset: r.offsetValue !== null && r.offsetUnit ? { value: r.offsetValue, unit: r.offsetUnit } : null,
+    delivery: { type: r.deliveryType, target: r.target },
+    filter: r.filter ?? null,
     retries: r.retries,
-    backoff: r.backoff as Backoff,
+    backoff: r.backoff,
     enabled: r.enabled,
     created_at: toIsoZ(r.createdAt),
     updated_at: toIsoZ(r.updatedAt),
@@ -43,9 +39,9 @@ export type Precondition = (current: AlertView) => Promise<void>;
 const unique = (list: string[]) => [...new Set(list)];
 
 /** An empty filter narrows nothing: stored as null so the scan has one case less. */
-function normaliseFilter(f: FilterInput | null | undefined): Record<string, unknown> | null {
+function normaliseFilter(f: FilterInput | null | undefined): AlertFilter | null {
   if (!f) return null;
-  const out: Record<string, unknown> = {};
+  const out: AlertFilter = {};
   if (f.contact_ids) out.contact_ids = unique(f.contact_ids);
   if (f.calendar_ids) out.calendar_ids = unique(f.calendar_ids);
   return Object.keys(out).length ? out : null;

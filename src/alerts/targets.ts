@@ -10,7 +10,7 @@
 
 const PRIVATE_SUFFIXES = ['.localhost', '.local', '.internal', '.localdomain', '.home.arpa', '.lan', '.intranet', '.corp', '.private'];
 
-/** IPv4 ranges that are not the public Internet: [first octets as a 32-bit base, prefix length]. */
+/** IPv4 ranges that are not the public Internet: [base address, prefix length]. */
 const PRIVATE_V4: Array<[string, number]> = [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
   ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],

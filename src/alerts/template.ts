@@ -23,8 +23,10 @@ export function templateProblem(template: string): string | null {
 function render(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'object') {
-    const o = value as { value?: unknown; unit?: unknown };
-    if (typeof o.value === 'number' && typeof o.unit === 'string') return `${o.value} ${o.value === 1 ? o.unit.replace(/s$/, '') : o.unit}`;
+    // An offset `{ value, unit }` reads like `30 minutes` (`1 day`).
+    if ('value' in value && typeof value.value === 'number' && 'unit' in value && typeof value.unit === 'string') {
+      return `${value.value} ${value.value === 1 ? value.unit.replace(/s$/, '') : value.unit}`;
+    }
     return JSON.stringify(value);
   }
   return String(value);

@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { approvals } from '../db/schema';
+import { approvals, type ApprovalRow, type StoredApprovalStatus } from '../db/schema';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
 import { newId } from '../http/ids';
@@ -8,7 +8,8 @@ import { toIsoZ } from '../time/zones';
 
 export const APPROVAL_TTL_MS = 24 * 60 * 60 * 1000;
 
-export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired';
+/** What the API shows: the stored status, or `expired` for a pending one past `expires_at`. */
+export type ApprovalStatus = StoredApprovalStatus | 'expired';
 
 export interface HeldCall {
   tokenId: string;
@@ -21,10 +22,8 @@ export interface HeldCall {
   now: Date;
 }
 
-type ApprovalRow = typeof approvals.$inferSelect;
-
 export function approvalView(row: ApprovalRow, now: Date) {
-  const status: ApprovalStatus = row.status === 'pending' && row.expiresAt <= now ? 'expired' : (row.status as ApprovalStatus);
+  const status: ApprovalStatus = row.status === 'pending' && row.expiresAt <= now ? 'expired' : row.status;
   return {
     approval_id: row.id,
     inbox_id: row.inboxId,
@@ -97,10 +96,3 @@ export async function recordApprovalResult(db: Db, id: string, status: number): 
   await db.update(approvals).set({ resultStatus: status }).where(eq(approvals.id, id));
 }
 
-/** Pending, unexpired approvals: the agenda shows them as pending tasks. */
-export async function pendingApprovals(db: Db, inbox: Inbox, now: Date): Promise<ApprovalView[]> {
-  const rows = await db.select().from(approvals)
-    .where(and(eq(approvals.inboxId, inbox.id), eq(approvals.status, 'pending'), sql`${approvals.expiresAt} > ${now.toISOString()}`))
-    .orderBy(approvals.queuedAt);
-  return rows.map((r) => approvalView(r, now));
-}

@@ -47,7 +47,7 @@ export function escapeLike(s: string): string {
 
 // A query that looks like a phone number: digits plus the usual formatting characters only.
 // (Requiring the shape keeps `bob1984@…` from matching every phone that contains 1984.)
-const PHONE_SHAPED = /^[\d\s+\-().\/]+$/;
+const PHONE_SHAPED = /^[\d\s+\-()./]+$/;
 const MIN_PHONE_DIGITS = 3;
 
 export interface SearchTerms {

@@ -4,7 +4,7 @@
  * and the agenda) and are written in the same statement as the contact.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { isoZ } from '../db/sql';
+import { firstRowOf, isoZ, type Queryable } from '../db/sql';
 import type { Db } from '../db/client';
 import type { EmailEntry, PhoneEntry } from '../db/schema/contacts';
 import type { Inbox } from '../http/context';
@@ -15,9 +15,9 @@ import { parseAnniversaryDate } from '../time/anniversaries';
 import type { CreateContactInput, PatchContactInput } from './schemas';
 import { searchCondition, searchEmailsOf, searchNameOf, searchPhonesOf } from './search';
 
-export interface Anniversary { type: string; date: string }
+export type Anniversary = { type: string; date: string };
 
-export interface ContactView {
+export type ContactView = {
   id: string;
   full_name: string;
   emails: EmailEntry[];
@@ -26,13 +26,14 @@ export interface ContactView {
   anniversaries: Anniversary[];
   created_at: string;
   updated_at: string;
-}
+};
 export type ContactDetailView = ContactView & { active_sequences: unknown[] };
 
 /** Runs before a write with the current representation (If-Match lives in the handler). */
 export type Precondition = (current: ContactDetailView) => void | Promise<void>;
 
-type Row = Record<string, unknown>;
+/** What `contactColumns` selects; `anniversaries` only where `anniversariesOf` rides along. */
+type ContactColumns = Omit<ContactView, 'anniversaries'> & { anniversaries?: Anniversary[] };
 
 // System timestamps are rendered like toIsoZ: UTC, whole seconds, `Z`.
 
@@ -47,16 +48,16 @@ const contactJson = sql`json_build_object('id', c.id, 'full_name', c.full_name, 
   'notes', c.notes, 'created_at', ${isoZ(sql`c.created_at`)}, 'updated_at', ${isoZ(sql`c.updated_at`)}, 'anniversaries', ${anniversariesOf})`;
 
 // Key order is fixed here (jsonb reorders keys), so the ETag of a representation is stable.
-function viewOf(r: Row, anniversaries?: Anniversary[]): ContactView {
+function viewOf(r: ContactColumns, anniversaries?: Anniversary[]): ContactView {
   return {
-    id: r.id as string,
-    full_name: r.full_name as string,
-    emails: (r.emails as EmailEntry[]).map((e) => ({ label: e.label ?? null, address: e.address })),
-    phones: (r.phones as PhoneEntry[]).map((p) => ({ label: p.label ?? null, number: p.number })),
-    notes: (r.notes as string | null) ?? null,
-    anniversaries: (anniversaries ?? (r.anniversaries as Anniversary[])).map((a) => ({ type: a.type, date: a.date })),
-    created_at: r.created_at as string,
-    updated_at: r.updated_at as string,
+    id: r.id,
+    full_name: r.full_name,
+    emails: r.emails.map((e) => ({ label: e.label ?? null, address: e.address })),
+    phones: r.phones.map((p) => ({ label: p.label ?? null, number: p.number })),
+    notes: r.notes ?? null,
+    anniversaries: (anniversaries ?? r.anniversaries ?? []).map((a) => ({ type: a.type, date: a.date })),
+    created_at: r.created_at,
+    updated_at: r.updated_at,
   };
 }
 
@@ -120,17 +121,15 @@ export function contactListQuery(inboxId: string, q: string | undefined, page: P
 }
 
 export async function listContacts(db: Db, inbox: Inbox, input: { q?: string; page: Page }) {
-  const { rows } = await db.execute(contactListQuery(inbox.id, input.q, input.page));
-  const r = rows[0] as Row;
-  return { results: (r.results as Row[]).map((x) => viewOf(x)), total: Number(r.total) };
+  const r = await firstRowOf<{ total: number; results: ContactColumns[] }>(db, contactListQuery(inbox.id, input.q, input.page));
+  return { results: (r?.results ?? []).map((x) => viewOf(x)), total: Number(r?.total ?? 0) };
 }
 
-async function readContact(db: Db, inbox: Inbox, id: string, lock = false): Promise<ContactDetailView | null> {
-  const { rows } = await db.execute(sql`
+async function readContact(db: Queryable, inbox: Inbox, id: string, lock = false): Promise<ContactDetailView | null> {
+  const r = await firstRowOf<ContactColumns>(db, sql`
     SELECT ${contactColumns}, ${anniversariesOf} AS anniversaries
     FROM contacts c WHERE c.id = ${id} AND c.inbox_id = ${inbox.id}
     ${lock ? sql`FOR UPDATE OF c` : sql``}`);
-  const r = rows[0] as Row | undefined;
   return r ? detailOf(viewOf(r)) : null;
 }
 
@@ -145,7 +144,7 @@ export async function createContact(db: Db, inbox: Inbox, input: CreateContactIn
   const emails = cleanEmails(input.emails);
   const phones = cleanPhones(input.phones);
   const anniversaries = input.anniversaries;
-  const { rows } = await db.execute(sql`
+  const row = await firstRowOf<ContactColumns>(db, sql`
     WITH c AS (
       INSERT INTO contacts (id, inbox_id, full_name, emails, phones, notes, search_name, search_emails, search_phones, created_at, updated_at)
       VALUES (${id}, ${inbox.id}, ${input.full_name}, ${JSON.stringify(emails)}::jsonb, ${JSON.stringify(phones)}::jsonb,
@@ -158,7 +157,7 @@ export async function createContact(db: Db, inbox: Inbox, input: CreateContactIn
       FROM ${anniversaryRecordset(anniversaryRecords(anniversaries))}
     )
     SELECT ${contactColumns} FROM c`);
-  return detailOf(viewOf(rows[0] as Row, anniversaries));
+  return detailOf(viewOf(row!, anniversaries));
 }
 
 /**
@@ -168,8 +167,7 @@ export async function createContact(db: Db, inbox: Inbox, input: CreateContactIn
 export async function updateContact(
   db: Db, inbox: Inbox, id: string, patch: PatchContactInput, now: Date, precondition?: Precondition,
 ): Promise<ContactDetailView> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return db.transaction(async (t) => {
     const current = await readContact(t, inbox, id, true);
     if (!current) throw ApiError.notFound('Contact');
     if (precondition) await precondition(current);
@@ -197,7 +195,7 @@ export async function updateContact(
           DELETE FROM contact_anniversaries WHERE contact_id = ${id} AND position >= ${next.anniversaries.length}
         )`
       : sql``;
-    const { rows } = await t.execute(sql`
+    const row = await firstRowOf<ContactColumns>(t, sql`
       WITH c AS (
         UPDATE contacts SET
           full_name = ${next.full_name}, emails = ${JSON.stringify(next.emails)}::jsonb, phones = ${JSON.stringify(next.phones)}::jsonb,
@@ -208,13 +206,13 @@ export async function updateContact(
         RETURNING *
       )${replaceAnniversaries}
       SELECT ${contactColumns} FROM c`);
-    return detailOf(viewOf(rows[0] as Row, next.anniversaries));
+    return detailOf(viewOf(row!, next.anniversaries));
   });
 }
 
 /** Deletes the contact, its anniversaries (cascade) and its label associations. */
 export async function deleteContact(db: Db, inbox: Inbox, id: string, precondition?: Precondition): Promise<void> {
-  const remove = async (t: Db) => {
+  const remove = async (t: Queryable) => {
     const { rows } = await t.execute(sql`
       WITH gone AS (
         DELETE FROM contacts WHERE id = ${id} AND inbox_id = ${inbox.id} RETURNING id
@@ -226,8 +224,7 @@ export async function deleteContact(db: Db, inbox: Inbox, id: string, preconditi
     if (rows.length === 0) throw ApiError.notFound('Contact');
   };
   if (!precondition) return remove(db);
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return db.transaction(async (t) => {
     const current = await readContact(t, inbox, id, true);
     if (!current) throw ApiError.notFound('Contact');
     await precondition(current);

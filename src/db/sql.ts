@@ -1,5 +1,47 @@
-/** Small SQL and row helpers shared by every service that reads timestamps. */
+/**
+ * Rows and SQL: the rule.
+ *
+ * - Single-table CRUD goes through the query builder (`db.select/insert/update/delete`): its rows
+ *   are the tables' inferred types (`XRow = typeof x.$inferSelect`, exported next to each table in
+ *   src/db/schema), status-like columns included (Postgres enums, `pgEnum`).
+ * - Raw `sql` is kept for the one-round-trip composites the builder cannot say: CTEs, json_agg,
+ *   INSERT … SELECT, jsonb_to_recordset, UPDATE … FROM. Such a statement names the shape of its
+ *   rows once, where it is written, and is read through `rowsOf<T>` / `firstRowOf<T>` (or
+ *   `jsonRowsOf<T>` for rows that arrive in a JSON array); its timestamps arrive in text and
+ *   become Dates through `asDate`.
+ * - No `Record<string, unknown>` decoded field by field, no `as` on rows.
+ * - A raw statement that writes a computed value (CASE, a recordset column) into an enum column
+ *   casts it (`'failed'::delivery_status`): Postgres casts a bare literal or parameter to the
+ *   column's enum by itself, but not a text expression.
+ */
 import { sql, type SQL } from 'drizzle-orm';
+import type { NeonQueryResultHKT } from 'drizzle-orm/neon-serverless';
+import type { PgDatabase } from 'drizzle-orm/pg-core';
+import type { Db } from './client';
+
+/** The database or a transaction on it: whatever runs a statement. */
+export type Queryable = PgDatabase<NeonQueryResultHKT, Db['_']['fullSchema']>;
+
+/** The rows of a raw statement, in the shape the statement produces (`T` is its column list). */
+// (Row shapes are type aliases, not interfaces: the driver's row type is an index signature.)
+export async function rowsOf<T extends Record<string, unknown>>(db: Queryable, query: SQL) {
+  const { rows } = await db.execute<T>(query);
+  return rows;
+}
+
+/** The first row of a raw statement (undefined when it returned none). */
+export async function firstRowOf<T extends Record<string, unknown>>(db: Queryable, query: SQL) {
+  const rows = await rowsOf<T>(db, query);
+  return rows[0];
+}
+
+/**
+ * Rows that arrived in a JSON array (a json_agg subquery read elsewhere): the statement that
+ * built them names their shape, which JSON itself cannot carry. The one place such rows are typed.
+ */
+export function jsonRowsOf<T>(rows: readonly unknown[]): T[] {
+  return rows as T[];
+}
 
 /** An instant as the API renders it (UTC, seconds, `Z`), computed in SQL. */
 export const isoZ = (col: SQL) => sql`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
@@ -15,4 +57,9 @@ export function asDate(v: unknown): Date {
   const d = new Date(s);
   if (Number.isNaN(d.getTime())) throw new TypeError(`unreadable timestamp '${String(v)}'`);
   return d;
+}
+
+/** `asDate` for a nullable column. */
+export function asDateOrNull(v: unknown): Date | null {
+  return v === null || v === undefined ? null : asDate(v);
 }

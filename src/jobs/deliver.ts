@@ -14,6 +14,7 @@
  */
 import type { Env, AlertMessage } from '../env';
 import { openDb, type Db } from '../db/client';
+import { loadConfig, type Config } from '../config';
 import { loadDeliveries, type PendingDelivery } from './deliver/load';
 import { postWebhook } from './deliver/webhook';
 import { makeTask } from './deliver/task';
@@ -24,7 +25,8 @@ import { retryDelaySeconds } from './deliver/backoff';
 const INFRA_RETRY_SECONDS = 15;
 
 export async function deliverBatch(batch: MessageBatch<AlertMessage>, env: Env, now: Date): Promise<void> {
-  const handle = openDb(env);
+  const config = loadConfig(env);
+  const handle = openDb(config);
   try {
     const ids = batch.messages.map((m) => m.body?.delivery_id).filter((id): id is string => typeof id === 'string');
     let found: Map<string, PendingDelivery>;
@@ -42,7 +44,7 @@ export async function deliverBatch(batch: MessageBatch<AlertMessage>, env: Env, 
       if (typeof id !== 'string' || seen.has(id)) return m.ack();
       seen.add(id);
       try {
-        await deliverOne(handle.db, env, m, found.get(id), now);
+        await deliverOne(handle.db, config, m, found.get(id), now);
       } catch (err) {
         console.error(`alerts: delivery ${id} failed unexpectedly; retrying`, err);
         m.retry({ delaySeconds: INFRA_RETRY_SECONDS });
@@ -53,8 +55,8 @@ export async function deliverBatch(batch: MessageBatch<AlertMessage>, env: Env, 
   }
 }
 
-async function deliverOne(db: Db, env: Env, m: Message<AlertMessage>, d: PendingDelivery | undefined, now: Date): Promise<void> {
-  if (!d || d.status !== 'pending') return m.ack();
+async function deliverOne(db: Db, config: Config, m: Message<AlertMessage>, d: PendingDelivery | undefined, now: Date): Promise<void> {
+  if (d?.status !== 'pending') return m.ack();
   if (!d.alert.enabled) {
     await markFailed(db, d.id, 'the alert is disabled', now);
     return m.ack();
@@ -65,7 +67,7 @@ async function deliverOne(db: Db, env: Env, m: Message<AlertMessage>, d: Pending
   let outcome: AttemptOutcome;
   try {
     outcome = d.alert.deliveryType === 'webhook'
-      ? await postWebhook(d, env.ALLOW_PRIVATE_WEBHOOKS === 'true', now.getTime())
+      ? await postWebhook(d, config.allowPrivateWebhooks, now.getTime())
       : await makeTask(db, d, now);
   } catch (err) {
     await releaseClaim(db, d.id).catch(() => {});

@@ -6,6 +6,7 @@
  */
 import type { Env } from '../env';
 import { openDb, type Db } from '../db/client';
+import { loadConfig } from '../config';
 import { enqueueDeliveries, recordFirings, unsentDeliveries, type AlertQueue } from '../alerts/ledger';
 import { claimWindow, commitWindow, releaseLease, type ScanWindow } from './scan/window';
 import { dueAnniversaryFirings } from './scan/anniversaries';
@@ -70,7 +71,7 @@ export async function scanDue(db: Db, queue: AlertQueue, now: Date, fixed?: Scan
 }
 
 export async function runScheduledScan(env: Env, now: Date, _ctx: ExecutionContext): Promise<void> {
-  const handle = openDb(env);
+  const handle = openDb(loadConfig(env));
   try {
     const report = await scanDue(handle.db, env.ALERTS, now);
     const r = report.recorded;

@@ -3,9 +3,10 @@
  * routes call `associateEntity` / `dissociateEntity` / `labelIdsOf` for events.
  */
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { isoZ } from '../db/sql';
+import { firstRowOf, isoZ } from '../db/sql';
 import type { Db } from '../db/client';
-import { labelEntities } from '../db/schema/labels';
+import { labelEntities, labels, labelTypeEnum, type LabelRow } from '../db/schema/labels';
+import { toIsoZ } from '../time/zones';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
 import { newId } from '../http/ids';
@@ -20,27 +21,26 @@ export const ACCEPTS: Record<LabelType, readonly EntityType[]> = {
   any: ['contact', 'event'],
 };
 
-export interface LabelView {
+export type LabelView = {
   label_id: string;
   name: string;
   label_type: LabelType;
   color: string | null;
   created_at: string;
-}
+};
 
-type Row = Record<string, unknown>;
-
+/** A label row aliased `l`, in the shape of `LabelView`. */
 const labelColumns = sql`l.id AS label_id, l.name, l.label_type, l.color, ${isoZ(sql`l.created_at`)} AS created_at`;
 
-function viewOf(r: Row): LabelView {
-  return {
-    label_id: r.label_id as string,
-    name: r.name as string,
-    label_type: r.label_type as LabelType,
-    color: (r.color as string | null) ?? null,
-    created_at: r.created_at as string,
-  };
+// Key order is fixed here, so the representation (and its ETag) does not depend on the query.
+function viewOf(r: LabelView): LabelView {
+  return { label_id: r.label_id, name: r.name, label_type: r.label_type, color: r.color ?? null, created_at: r.created_at };
 }
+
+const viewOfRow = (r: LabelRow): LabelView =>
+  viewOf({ label_id: r.id, name: r.name, label_type: r.labelType, color: r.color, created_at: toIsoZ(r.createdAt) });
+
+type EntityView = { entity_type: EntityType; entity_id: string; title: string };
 
 // An occurrence id (`<series id>_20240603T130000Z`) names its series: labels belong to the event.
 const OCCURRENCE_ID = /^(evt_[0-9a-z]+)_\d{8}T\d{6}Z$/;
@@ -57,7 +57,7 @@ function entityExists(inbox: Inbox, entityType: EntityType, entityId: string): S
 }
 
 function typeMismatch(labelType: LabelType, entityType: EntityType): ApiError {
-  const fits = (Object.keys(ACCEPTS) as LabelType[]).filter((t) => ACCEPTS[t].includes(entityType)).map((t) => `\`${t}\``).join(' or ');
+  const fits = labelTypeEnum.enumValues.filter((t) => ACCEPTS[t].includes(entityType)).map((t) => `\`${t}\``).join(' or ');
   return ApiError.field('entity_type', `a ${labelType} label cannot hold a ${entityType}; it needs a label_type of ${fits}`);
 }
 
@@ -65,7 +65,7 @@ function typeMismatch(labelType: LabelType, entityType: EntityType): ApiError {
 
 export async function listLabels(db: Db, inbox: Inbox, input: { labelType?: LabelType; page: Page }) {
   const { offset, limit } = input.page;
-  const { rows } = await db.execute(sql`
+  const r = await firstRowOf<{ total: number; results: LabelView[] }>(db, sql`
     WITH matched AS (
       SELECT * FROM labels l
       WHERE l.inbox_id = ${inbox.id} ${input.labelType ? sql`AND l.label_type = ${input.labelType}` : sql``}
@@ -74,21 +74,19 @@ export async function listLabels(db: Db, inbox: Inbox, input: { labelType?: Labe
     )
     SELECT (SELECT count(*) FROM matched)::int AS total,
            coalesce((SELECT json_agg(p ORDER BY p.name, p.label_id) FROM page p), '[]'::json) AS results`);
-  const r = rows[0] as Row;
-  return { results: (r.results as Row[]).map(viewOf), total: Number(r.total) };
+  return { results: (r?.results ?? []).map(viewOf), total: Number(r?.total ?? 0) };
 }
 
 export async function createLabel(db: Db, inbox: Inbox, input: CreateLabelInput, now: Date): Promise<LabelView> {
-  const { rows } = await db.execute(sql`
-    INSERT INTO labels AS l (id, inbox_id, name, label_type, color, created_at)
-    VALUES (${newId('lbl', now.getTime())}, ${inbox.id}, ${input.name}, ${input.label_type}, ${input.color ?? null}, ${now.toISOString()})
-    RETURNING ${labelColumns}`);
-  return viewOf(rows[0] as Row);
+  const [row] = await db.insert(labels).values({
+    id: newId('lbl', now.getTime()), inboxId: inbox.id, name: input.name, labelType: input.label_type, color: input.color ?? null, createdAt: now,
+  }).returning();
+  return viewOfRow(row!);
 }
 
 /** The label with one page of its entities (contacts and events that still exist). */
 export async function getLabel(db: Db, inbox: Inbox, labelId: string, page: Page) {
-  const { rows } = await db.execute(sql`
+  const r = await firstRowOf<LabelView & { total: number; entities: EntityView[] }>(db, sql`
     WITH l AS (
       SELECT * FROM labels WHERE id = ${labelId} AND inbox_id = ${inbox.id}
     ), ents AS (
@@ -106,12 +104,11 @@ export async function getLabel(db: Db, inbox: Inbox, labelId: string, page: Page
       coalesce((SELECT json_agg(json_build_object('entity_type', p.entity_type, 'entity_id', p.entity_id, 'title', p.title)
                 ORDER BY p.created_at, p.entity_type, p.entity_id) FROM page p), '[]'::json) AS entities
     FROM l`);
-  const r = rows[0] as Row | undefined;
   if (!r) throw ApiError.notFound('Label');
   return {
     ...viewOf(r),
     entities: {
-      results: r.entities as { entity_type: EntityType; entity_id: string; title: string }[],
+      results: r.entities,
       total: Number(r.total), position: page.offset, limit: page.limit,
     },
   };
@@ -128,7 +125,7 @@ export async function updateLabel(db: Db, inbox: Inbox, labelId: string, patch: 
     ? sql`false`
     : sql`EXISTS (SELECT 1 FROM label_entities le WHERE le.label_id = l.id
         ${accepted.length ? sql`AND le.entity_type NOT IN (${sql.join(accepted.map((t) => sql`${t}`), sql`, `)})` : sql``})`;
-  const { rows } = await db.execute(sql`
+  const r = await firstRowOf<LabelView & { blocked: boolean }>(db, sql`
     WITH l AS (
       SELECT * FROM labels WHERE id = ${labelId} AND inbox_id = ${inbox.id} FOR UPDATE
     ), blocked AS (
@@ -140,7 +137,6 @@ export async function updateLabel(db: Db, inbox: Inbox, labelId: string, patch: 
     )
     SELECT (SELECT v FROM blocked) AS blocked, ${labelColumns}
     FROM changed l`);
-  const r = rows[0] as Row | undefined;
   if (r) return viewOf(r);
   // Nothing updated: tell an unknown label from a refused type change.
   const { rows: why } = await db.execute(sql`
@@ -151,8 +147,8 @@ export async function updateLabel(db: Db, inbox: Inbox, labelId: string, patch: 
 
 export async function deleteLabel(db: Db, inbox: Inbox, labelId: string): Promise<void> {
   // Associations go with it (ON DELETE CASCADE).
-  const { rows } = await db.execute(sql`DELETE FROM labels WHERE id = ${labelId} AND inbox_id = ${inbox.id} RETURNING id`);
-  if (rows.length === 0) throw ApiError.notFound('Label');
+  const gone = await db.delete(labels).where(and(eq(labels.id, labelId), eq(labels.inboxId, inbox.id))).returning({ id: labels.id });
+  if (gone.length === 0) throw ApiError.notFound('Label');
 }
 
 /**
@@ -164,7 +160,7 @@ export async function associateEntity(
 ): Promise<void> {
   const id = entityKey(entityType, entityId);
   const accepting = labelTypesAccepting(entityType);
-  const { rows } = await db.execute(sql`
+  const r = await firstRowOf<{ label_type: LabelType | null; entity_found: boolean }>(db, sql`
     WITH l AS (
       SELECT id, label_type FROM labels WHERE id = ${labelId} AND inbox_id = ${inbox.id}
     ), found AS (
@@ -176,14 +172,13 @@ export async function associateEntity(
       ON CONFLICT (label_id, entity_type, entity_id) DO NOTHING
     )
     SELECT (SELECT label_type FROM l) AS label_type, (SELECT v FROM found) AS entity_found`);
-  const r = rows[0] as { label_type: LabelType | null; entity_found: boolean };
-  if (!r.label_type) throw ApiError.notFound('Label');
+  if (!r?.label_type) throw ApiError.notFound('Label');
   if (!ACCEPTS[r.label_type].includes(entityType)) throw typeMismatch(r.label_type, entityType);
   if (!r.entity_found) throw ApiError.notFound(entityType === 'contact' ? 'Contact' : 'Event');
 }
 
 function labelTypesAccepting(entityType: EntityType): SQL {
-  const types = (Object.keys(ACCEPTS) as LabelType[]).filter((t) => ACCEPTS[t].includes(entityType));
+  const types = labelTypeEnum.enumValues.filter((t) => ACCEPTS[t].includes(entityType));
   return sql.join(types.map((t) => sql`${t}`), sql`, `);
 }
 
@@ -193,7 +188,7 @@ function labelTypesAccepting(entityType: EntityType): SQL {
  */
 export async function dissociateEntity(db: Db, inbox: Inbox, labelId: string, entityType: EntityType, entityId: string): Promise<void> {
   const id = entityKey(entityType, entityId);
-  const { rows } = await db.execute(sql`
+  const r = await firstRowOf<{ label_found: boolean; entity_found: boolean }>(db, sql`
     WITH l AS (
       SELECT id FROM labels WHERE id = ${labelId} AND inbox_id = ${inbox.id}
     ), unlinked AS (
@@ -203,8 +198,7 @@ export async function dissociateEntity(db: Db, inbox: Inbox, labelId: string, en
     )
     SELECT EXISTS (SELECT 1 FROM l) AS label_found,
            (EXISTS (SELECT 1 FROM unlinked) OR ${entityExists(inbox, entityType, id)}) AS entity_found`);
-  const r = rows[0] as { label_found: boolean; entity_found: boolean };
-  if (!r.label_found) throw ApiError.notFound('Label');
+  if (!r?.label_found) throw ApiError.notFound('Label');
   if (!r.entity_found) throw ApiError.notFound(entityType === 'contact' ? 'Contact' : 'Event');
 }
 

@@ -1,23 +1,19 @@
 import { and, asc, eq, isNotNull, lt, sql } from 'drizzle-orm';
-import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import type { PgInsertValue, PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client';
-import { tasks } from '../db/schema';
+import { tasks, type TaskRow } from '../db/schema';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
 import { newId } from '../http/ids';
 import { toUtcBasic } from '../time/zones';
 import { MAX_SUMMARY, type CreateTaskInput, type PatchTaskInput } from './schemas';
 
-type TaskRow = typeof tasks.$inferSelect;
-
-export type TaskStatus = 'NEEDS-ACTION' | 'COMPLETED';
-
 /** A task as the API shows it: VTODO semantics, timestamps in iCalendar basic UTC. */
 export function taskView(r: TaskRow) {
   return {
     uid: r.uid,
     summary: r.summary,
-    status: r.status as TaskStatus,
+    status: r.status,
     due_date: r.dueDate,
     description: r.description,
     categories: r.categories,
@@ -55,7 +51,7 @@ export async function listTasks(db: Db, inbox: Inbox, q: { includeCompleted: boo
 export async function createTask(
   db: Db, inbox: Inbox, input: CreateTaskInput, now: Date, opts: { firingId?: string } = {},
 ): Promise<TaskView> {
-  const values = {
+  const values: PgInsertValue<typeof tasks> = {
     uid: newId('tsk', now.getTime()),
     inboxId: inbox.id,
     // The Tasks calendar is made with the inbox; reading it inside the INSERT saves a round trip.

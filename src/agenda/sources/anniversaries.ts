@@ -1,10 +1,11 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { jsonRowsOf } from '../../db/sql';
 import type { AgendaAnniversaryItem, AgendaContext, AgendaSource, Ranked } from '../types';
 import { jsonRows } from '../window';
 import { addDays } from '../../time/zones';
 import { anniversaryOccurrencesBetween } from '../../time/anniversaries';
 
-interface AnniversaryRow {
+type AnniversaryRow = {
   contact_id: string;
   full_name: string;
   position: number;
@@ -13,7 +14,7 @@ interface AnniversaryRow {
   year: number | null;
   month: number;
   day: number;
-}
+};
 
 /** Days `from`…`to` of one month. */
 export type MonthSpan = { month: number; from: number; to: number };
@@ -63,7 +64,7 @@ export const anniversarySource: AgendaSource = {
            (SELECT c.full_name FROM contacts c WHERE c.id = a.contact_id) AS full_name
     FROM contact_anniversaries a
     WHERE a.inbox_id = ${ctx.inbox.id} AND (${inWindow(ctx)})`),
-  items: (rows, { inbox, window }) => (rows as AnniversaryRow[]).flatMap((a) =>
+  items: (rows, { inbox, window }) => jsonRowsOf<AnniversaryRow>(rows).flatMap((a) =>
     // [startDate, endDate) is [startDate, lastDate] for whole dates.
     anniversaryOccurrencesBetween(a.month, a.day, window.startDate, window.lastDate, inbox.leapDayPolicy)
       // A dated anniversary is not observed in the years before it happened.

@@ -1,16 +1,17 @@
 import { sql } from 'drizzle-orm';
+import { jsonRowsOf } from '../../db/sql';
 import type { AgendaSource, AgendaTaskItem, Ranked } from '../types';
 import { jsonRows, ts } from '../window';
 import { toIsoZ } from '../../time/zones';
 
-interface ApprovalRow {
+type ApprovalRow = {
   id: string;
   summary: string;
   action_type: string;
   token_label: string;
   queued_at: string;
   expires_at: string;
-}
+};
 
 /**
  * Actions held for approval show as pending tasks: they have no date (`""`, due null), come
@@ -23,7 +24,7 @@ export const approvalSource: AgendaSource = {
     SELECT id, summary, action_type, token_label, queued_at, expires_at
     FROM approvals
     WHERE inbox_id = ${inbox.id} AND status = 'pending' AND expires_at > ${ts(window.now)}`),
-  items: (rows) => (rows as ApprovalRow[]).map((a): Ranked<AgendaTaskItem> => {
+  items: (rows) => jsonRowsOf<ApprovalRow>(rows).map((a): Ranked<AgendaTaskItem> => {
     const queuedAt = toIsoZ(new Date(a.queued_at));
     return {
       id: a.id,

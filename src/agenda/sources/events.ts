@@ -1,24 +1,26 @@
 import { sql } from 'drizzle-orm';
+import type { EventStatus } from '../../db/schema';
+import { jsonRowsOf } from '../../db/sql';
 import type { AgendaContext, AgendaEventItem, AgendaSource, Ranked } from '../types';
 import { jsonRows, ts } from '../window';
 import { toIsoZ, toUtcBasic } from '../../time/zones';
 import { wallClock } from '../wall-clock';
 import { occurrencesInWindow } from '../../time/recurrence';
 
-interface OverrideRow {
+type OverrideRow = {
   original_start_at: string;
   title: string | null;
   location: string | null;
-  status: string | null;
+  status: EventStatus | null;
   start_at: string | null;
   duration_seconds: number | null;
-}
+};
 
-interface EventRow {
+type EventRow = {
   id: string;
   title: string;
   location: string | null;
-  status: string;
+  status: EventStatus;
   time_zone: string;
   start_local: string;
   start_at: string;
@@ -28,7 +30,7 @@ interface EventRow {
   calendar_id: string;
   calendar: string;
   overrides: OverrideRow[] | null;
-}
+};
 
 /** The agenda context plus a wall clock of the inbox zone shared by every occurrence. */
 type Ctx = AgendaContext & { wall: (instant: Date) => string };
@@ -147,7 +149,7 @@ export const eventSource: AgendaSource = {
   query: (ctx) => jsonRows(eventRows(ctx)),
   items: (rows, agenda) => {
     const ctx: Ctx = { ...agenda, wall: wallClock(agenda.window.zone) };
-    return (rows as EventRow[]).flatMap((e) =>
+    return jsonRowsOf<EventRow>(rows).flatMap((e) =>
       e.is_recurring
         ? seriesItems(e, ctx)
         : [occurrence(e, new Date(e.start_at), undefined, false, ctx)].filter((r) => r !== null));

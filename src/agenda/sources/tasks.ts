@@ -1,13 +1,14 @@
 import { sql } from 'drizzle-orm';
+import { jsonRowsOf } from '../../db/sql';
 import type { AgendaSource, AgendaTaskItem, Ranked } from '../types';
 import { jsonRows } from '../window';
 
-interface TaskRow {
+type TaskRow = {
   uid: string;
   summary: string;
   due_date: string;
   categories: string[];
-}
+};
 
 /**
  * Open tasks due in the window (before its exclusive end date), and every open task already
@@ -20,7 +21,7 @@ export const taskSource: AgendaSource = {
     SELECT uid, summary, due_date::text AS due_date, categories
     FROM tasks
     WHERE inbox_id = ${inbox.id} AND status = 'NEEDS-ACTION' AND due_date < ${window.endDate}::date`),
-  items: (rows, { window }) => (rows as TaskRow[]).map((t): Ranked<AgendaTaskItem> => ({
+  items: (rows, { window }) => jsonRowsOf<TaskRow>(rows).map((t): Ranked<AgendaTaskItem> => ({
     id: t.uid,
     item: {
       id: t.uid, type: 'task', title: t.summary, date: t.due_date, due: t.due_date,

@@ -1,10 +1,23 @@
-import { pgTable, text, timestamp, integer, index, uniqueIndex, boolean, primaryKey } from 'drizzle-orm/pg-core';
+import { pgEnum, pgTable, text, timestamp, integer, index, uniqueIndex, boolean, primaryKey } from 'drizzle-orm/pg-core';
+
+/** How a Feb 29 anniversary is observed in a common year: Feb 28, Mar 1, or not at all. */
+export const leapDayPolicyEnum = pgEnum('leap_day_policy', ['feb28', 'mar1', 'skip']);
+export type LeapDayPolicy = (typeof leapDayPolicyEnum.enumValues)[number];
+
+/** `expired` is never stored: a pending approval past `expires_at` reads `expired`. */
+export const approvalStatusEnum = pgEnum('approval_status', ['pending', 'approved', 'rejected']);
+export type StoredApprovalStatus = (typeof approvalStatusEnum.enumValues)[number];
+
+/** `personal` (the default), `tasks` (holds tasks), or `user`. */
+export const calendarKindEnum = pgEnum('calendar_kind', ['personal', 'tasks', 'user']);
+export type CalendarKind = (typeof calendarKindEnum.enumValues)[number];
 
 export const tenants = pgTable('tenants', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+export type TenantRow = typeof tenants.$inferSelect;
 
 export const users = pgTable('users', {
   id: text('id').primaryKey(),
@@ -13,6 +26,7 @@ export const users = pgTable('users', {
   passwordHash: text('password_hash').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [uniqueIndex('users_email_key').on(t.email)]);
+export type UserRow = typeof users.$inferSelect;
 
 export const inboxes = pgTable('inboxes', {
   id: text('id').primaryKey(),
@@ -23,9 +37,10 @@ export const inboxes = pgTable('inboxes', {
   defaultTimezone: text('default_timezone'),
   missedReplyThresholdDays: integer('missed_reply_threshold_days'),
   anniversaryAlertTime: text('anniversary_alert_time').notNull().default('09:00'),
-  leapDayPolicy: text('leap_day_policy').notNull().default('feb28'),
+  leapDayPolicy: leapDayPolicyEnum('leap_day_policy').notNull().default('feb28'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [uniqueIndex('inboxes_address_key').on(t.address), index('inboxes_tenant_idx').on(t.tenantId, t.id)]);
+export type InboxRow = typeof inboxes.$inferSelect;
 
 export const sessions = pgTable('sessions', {
   id: text('id').primaryKey(),
@@ -38,6 +53,7 @@ export const sessions = pgTable('sessions', {
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [uniqueIndex('sessions_access_key').on(t.accessHash), uniqueIndex('sessions_refresh_key').on(t.refreshHash)]);
+export type SessionRow = typeof sessions.$inferSelect;
 
 export const agentTokens = pgTable('agent_tokens', {
   id: text('id').primaryKey(),
@@ -50,6 +66,7 @@ export const agentTokens = pgTable('agent_tokens', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
 }, (t) => [uniqueIndex('agent_tokens_hash_key').on(t.tokenHash), index('agent_tokens_inbox_idx').on(t.inboxId, t.id)]);
+export type AgentTokenRow = typeof agentTokens.$inferSelect;
 
 /** A call held for approval: stored exactly as submitted, replayed on approve. */
 export const approvals = pgTable('approvals', {
@@ -64,13 +81,14 @@ export const approvals = pgTable('approvals', {
   body: text('body'),
   /** Conditional headers of the held call (If-Match), replayed with it. */
   ifMatch: text('if_match'),
-  status: text('status').notNull().default('pending'),
+  status: approvalStatusEnum('status').notNull().default('pending'),
   resultStatus: integer('result_status'),
   queuedAt: timestamp('queued_at', { withTimezone: true }).notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   decidedAt: timestamp('decided_at', { withTimezone: true }),
   decidedBy: text('decided_by'),
 }, (t) => [index('approvals_inbox_idx').on(t.inboxId, t.status, t.queuedAt)]);
+export type ApprovalRow = typeof approvals.$inferSelect;
 
 export const idempotencyKeys = pgTable('idempotency_keys', {
   principalId: text('principal_id').notNull(),
@@ -82,12 +100,14 @@ export const idempotencyKeys = pgTable('idempotency_keys', {
   responseHeaders: text('response_headers'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [uniqueIndex('idempotency_keys_pk').on(t.principalId, t.key), index('idempotency_keys_created_idx').on(t.createdAt)]);
+export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
 
 export const rateLimits = pgTable('rate_limits', {
   bucket: text('bucket').notNull(),
   windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
   count: integer('count').notNull(),
 }, (t) => [uniqueIndex('rate_limits_pk').on(t.bucket, t.windowStart)]);
+export type RateLimitRow = typeof rateLimits.$inferSelect;
 
 /**
  * Sign-in attempts per key (account or client address, stored as a SHA-256 of the key) per fixed
@@ -100,6 +120,7 @@ export const loginThrottle = pgTable('login_throttle', {
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   count: integer('count').notNull(),
 }, (t) => [primaryKey({ name: 'login_throttle_pk', columns: [t.keyHash, t.windowStart] }), index('login_throttle_expires_idx').on(t.expiresAt)]);
+export type LoginThrottleRow = typeof loginThrottle.$inferSelect;
 
 export const calendars = pgTable('calendars', {
   id: text('id').primaryKey(),
@@ -107,7 +128,7 @@ export const calendars = pgTable('calendars', {
   name: text('name').notNull(),
   color: text('color'),
   isDefault: boolean('is_default').notNull().default(false),
-  /** `personal` (the default), `tasks` (holds tasks), or `user`. */
-  kind: text('kind').notNull().default('user'),
+  kind: calendarKindEnum('kind').notNull().default('user'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [index('calendars_inbox_idx').on(t.inboxId, t.id)]);
+export type CalendarRow = typeof calendars.$inferSelect;

@@ -1,6 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { pgTable, text, timestamp, integer, index, jsonb, primaryKey, boolean } from 'drizzle-orm/pg-core';
+import { pgEnum, pgTable, text, timestamp, integer, index, jsonb, primaryKey, boolean } from 'drizzle-orm/pg-core';
 import { inboxes, calendars } from './accounts';
+
+/** An event's (or an occurrence override's) status; a cancelled one never reminds. */
+export const eventStatusEnum = pgEnum('event_status', ['confirmed', 'tentative', 'cancelled']);
+export type EventStatus = (typeof eventStatusEnum.enumValues)[number];
 
 export type Participant = { name: string | null; email: string | null; role: string | null };
 
@@ -10,7 +14,7 @@ export const events = pgTable('events', {
   calendarId: text('calendar_id').notNull().references(() => calendars.id, { onDelete: 'cascade' }),
   title: text('title').notNull(),
   description: text('description'),
-  status: text('status').notNull().default('confirmed'),
+  status: eventStatusEnum('status').notNull().default('confirmed'),
   location: text('location'),
   participants: jsonb('participants').$type<Participant[]>().notNull().default([]),
   /** The event's own zone: series expand in it. */
@@ -40,6 +44,7 @@ export const events = pgTable('events', {
   // Series and multi-day events: the only rows a window can reach that start before it.
   index('events_inbox_long_idx').on(t.inboxId, t.startAt).where(sql`is_recurring OR duration_seconds > 86400`),
 ]);
+export type EventRow = typeof events.$inferSelect;
 
 /** A changed single occurrence of a series, keyed by the occurrence's original start. */
 export const eventOverrides = pgTable('event_overrides', {
@@ -49,7 +54,7 @@ export const eventOverrides = pgTable('event_overrides', {
   title: text('title'),
   description: text('description'),
   location: text('location'),
-  status: text('status'),
+  status: eventStatusEnum('status'),
   startLocal: text('start_local'),
   startAt: timestamp('start_at', { withTimezone: true }),
   duration: text('duration'),
@@ -60,3 +65,4 @@ export const eventOverrides = pgTable('event_overrides', {
   primaryKey({ columns: [t.eventId, t.originalStartAt] }),
   index('event_overrides_inbox_start_idx').on(t.inboxId, t.startAt),
 ]);
+export type EventOverrideRow = typeof eventOverrides.$inferSelect;

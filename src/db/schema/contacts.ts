@@ -30,6 +30,7 @@ export const contacts = pgTable('contacts', {
   // Exact address lookups (calendar participants → contact_id): `string_to_array(...) @> ARRAY[a]`.
   index('contacts_email_set_idx').using('gin', sql`string_to_array(${t.searchEmails}, ' ')`),
 ]);
+export type ContactRow = typeof contacts.$inferSelect;
 
 /**
  * One row per anniversary, with month/day split out so the daily scan and the agenda read an
@@ -50,3 +51,4 @@ export const contactAnniversaries = pgTable('contact_anniversaries', {
   index('contact_anniversaries_month_day_idx').on(t.month, t.day),
   index('contact_anniversaries_inbox_idx').on(t.inboxId, t.month, t.day),
 ]);
+export type ContactAnniversaryRow = typeof contactAnniversaries.$inferSelect;

@@ -1,4 +1,8 @@
-import { pgTable, text, timestamp, index, date, uniqueIndex } from 'drizzle-orm/pg-core';
+import { pgEnum, pgTable, text, timestamp, index, date, uniqueIndex } from 'drizzle-orm/pg-core';
+
+/** VTODO STATUS values the API uses. */
+export const taskStatusEnum = pgEnum('task_status', ['NEEDS-ACTION', 'COMPLETED']);
+export type TaskStatus = (typeof taskStatusEnum.enumValues)[number];
 import { inboxes, calendars } from './accounts';
 
 export const tasks = pgTable('tasks', {
@@ -7,7 +11,7 @@ export const tasks = pgTable('tasks', {
   calendarId: text('calendar_id').notNull().references(() => calendars.id, { onDelete: 'cascade' }),
   summary: text('summary').notNull(),
   description: text('description'),
-  status: text('status').notNull().default('NEEDS-ACTION'),
+  status: taskStatusEnum('status').notNull().default('NEEDS-ACTION'),
   dueDate: date('due_date', { mode: 'string' }),
   categories: text('categories').array().notNull().default([]),
   /** Set when an alert delivered this task: one task per firing, however often delivered. */
@@ -19,3 +23,4 @@ export const tasks = pgTable('tasks', {
   index('tasks_inbox_open_idx').on(t.inboxId, t.status, t.dueDate),
   uniqueIndex('tasks_firing_key').on(t.firingId),
 ]);
+export type TaskRow = typeof tasks.$inferSelect;

@@ -2,7 +2,7 @@
  * Delay before the next attempt, after `attempts` attempts have failed. Exponential doubles from
  * 10 s and stops growing at an hour, so ten retries span about three hours, not days.
  */
-import type { Backoff } from '../../alerts/service';
+import type { Backoff } from '../../db/schema';
 
 export const FIXED_DELAY_SECONDS = 30;
 export const EXPONENTIAL_BASE_SECONDS = 10;

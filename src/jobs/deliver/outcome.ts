@@ -1,6 +1,8 @@
 /** What one attempt came to, and how it is written to the deliveries log. */
-import { sql } from 'drizzle-orm';
+import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { deliveries, type DeliveryStatus } from '../../db/schema';
+import { firstRowOf } from '../../db/sql';
 import type { PendingDelivery } from './load';
 
 export interface AttemptOutcome {
@@ -13,7 +15,7 @@ export interface AttemptOutcome {
   permanent?: boolean;
 }
 
-export type FinalStatus = 'pending' | 'delivered' | 'failed';
+export type FinalStatus = DeliveryStatus;
 
 /**
  * Counts the attempt and settles the status in one statement: delivered on success; failed on
@@ -24,7 +26,7 @@ export async function recordAttempt(db: Db, d: PendingDelivery, o: AttemptOutcom
   const maxAttempts = d.alert.retries + 1;
   const giveUp = Boolean(o.gone || o.permanent);
   const at = now.toISOString();
-  const { rows } = await db.execute(sql`
+  const r = await firstRowOf<{ status: FinalStatus; attempts: number }>(db, sql`
     WITH disabled AS (
       UPDATE alerts SET enabled = false, updated_at = ${at}::timestamptz
       WHERE id = ${d.alert.id} AND ${Boolean(o.gone)}
@@ -34,15 +36,14 @@ export async function recordAttempt(db: Db, d: PendingDelivery, o: AttemptOutcom
       attempts = attempts + 1,
       last_status_code = ${o.statusCode},
       last_error = ${o.error},
-      status = CASE WHEN ${o.ok} THEN 'delivered'
-                    WHEN ${giveUp} OR attempts + 1 >= ${maxAttempts} THEN 'failed'
-                    ELSE 'pending' END,
+      status = (CASE WHEN ${o.ok} THEN 'delivered'
+                     WHEN ${giveUp} OR attempts + 1 >= ${maxAttempts} THEN 'failed'
+                     ELSE 'pending' END)::delivery_status,
       delivered_at = CASE WHEN ${o.ok} THEN ${at}::timestamptz ELSE NULL END,
       claimed_until = NULL,
       updated_at = ${at}::timestamptz
     WHERE id = ${d.id}
     RETURNING status, attempts, (SELECT count(*) FROM disabled) AS disabled`);
-  const r = rows[0] as { status: FinalStatus; attempts: number } | undefined;
   // The delivery vanished mid-attempt (its alert was deleted): nothing left to retry.
   return r ? { status: r.status, attempts: Number(r.attempts) } : { status: 'failed', attempts: d.attempts + 1 };
 }
@@ -56,12 +57,14 @@ export async function recordAttempt(db: Db, d: PendingDelivery, o: AttemptOutcom
 export const CLAIM_SECONDS = 60;
 
 export async function claimAttempt(db: Db, deliveryId: string, now: Date): Promise<boolean> {
-  const { rows } = await db.execute(sql`
-    UPDATE deliveries SET claimed_until = ${new Date(now.getTime() + CLAIM_SECONDS * 1000).toISOString()}::timestamptz
-    WHERE id = ${deliveryId} AND status = 'pending'
-      AND (claimed_until IS NULL OR claimed_until <= ${now.toISOString()}::timestamptz)
-    RETURNING id`);
-  return rows.length > 0;
+  const claimed = await db.update(deliveries)
+    .set({ claimedUntil: new Date(now.getTime() + CLAIM_SECONDS * 1000) })
+    .where(and(
+      eq(deliveries.id, deliveryId), eq(deliveries.status, 'pending'),
+      or(isNull(deliveries.claimedUntil), lte(deliveries.claimedUntil, now)),
+    ))
+    .returning({ id: deliveries.id });
+  return claimed.length > 0;
 }
 
 /**
@@ -70,12 +73,11 @@ export async function claimAttempt(db: Db, deliveryId: string, now: Date): Promi
  * the claim. If the database is down this fails too, and the claim lapses by itself.
  */
 export async function releaseClaim(db: Db, deliveryId: string): Promise<void> {
-  await db.execute(sql`UPDATE deliveries SET claimed_until = NULL WHERE id = ${deliveryId} AND status = 'pending'`);
+  await db.update(deliveries).set({ claimedUntil: null }).where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'pending')));
 }
 
 /** A firing that will not be attempted (its alert is disabled). */
 export async function markFailed(db: Db, deliveryId: string, error: string, now: Date): Promise<void> {
-  await db.execute(sql`
-    UPDATE deliveries SET status = 'failed', last_error = ${error}, updated_at = ${now.toISOString()}::timestamptz
-    WHERE id = ${deliveryId} AND status = 'pending'`);
+  await db.update(deliveries).set({ status: 'failed', lastError: error, updatedAt: now })
+    .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'pending')));
 }

@@ -7,6 +7,10 @@ import type { AttemptOutcome } from './outcome';
 
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 
+/** A property of whatever fetch threw (a DOMException, a TypeError, …). */
+const propertyOf = (err: unknown, key: 'name' | 'message'): unknown =>
+  typeof err === 'object' && err !== null && key in err ? Reflect.get(err, key) : undefined;
+
 export async function postWebhook(d: PendingDelivery, allowPrivate: boolean, nowMs = Date.now()): Promise<AttemptOutcome> {
   // Checked again at send time: the deployment's policy may have tightened since the alert was saved.
   const problem = webhookTargetProblem(d.alert.target, allowPrivate);
@@ -27,9 +31,9 @@ export async function postWebhook(d: PendingDelivery, allowPrivate: boolean, now
       signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
     });
   } catch (err) {
-    const name = (err as { name?: string }).name;
+    const name = propertyOf(err, 'name');
     const timedOut = name === 'TimeoutError' || name === 'AbortError';
-    return { ok: false, statusCode: null, error: timedOut ? `no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s` : `network error: ${(err as Error).message}` };
+    return { ok: false, statusCode: null, error: timedOut ? `no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s` : `network error: ${String(propertyOf(err, 'message'))}` };
   }
   // The answer's body is not used; release the connection.
   await res.body?.cancel().catch(() => {});

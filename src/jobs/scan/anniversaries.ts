@@ -13,7 +13,8 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { asDate } from '../../db/sql';
+import type { OffsetUnit } from '../../db/schema';
+import { asDate, rowsOf } from '../../db/sql';
 import type { FiringInput } from '../../alerts/ledger';
 import { anniversaryData, offsetOf } from '../../alerts/payload';
 import { addDays } from '../../time/zones';
@@ -86,8 +87,9 @@ type DueAnniversary = {
   inbox_id: string;
   alert_id: string;
   offset_value: number | null;
-  offset_unit: string | null;
-  fire_at: unknown;
+  offset_unit: OffsetUnit | null;
+  /** timestamptz, in the driver's text form. */
+  fire_at: string;
   observed: string;
   contact_id: string;
   contact_name: string;
@@ -98,7 +100,7 @@ type DueAnniversary = {
 
 /** The anniversary firings due in the window (the ledger decides which are new). */
 export async function dueAnniversaryFirings(db: Db, w: ScanWindow): Promise<FiringInput[]> {
-  const { rows } = await db.execute<DueAnniversary>(dueAnniversariesSql(w));
+  const rows = await rowsOf<DueAnniversary>(db, dueAnniversariesSql(w));
   return rows.map((r) => ({
     inboxId: r.inbox_id,
     alertId: r.alert_id,

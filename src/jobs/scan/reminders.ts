@@ -13,7 +13,8 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { asDate } from '../../db/sql';
+import type { EventStatus, OffsetUnit } from '../../db/schema';
+import { asDate, asDateOrNull, rowsOf } from '../../db/sql';
 import type { FiringInput } from '../../alerts/ledger';
 import { eventReminderData, offsetOf } from '../../alerts/payload';
 import { toIsoZ, toUtcBasic } from '../../time/zones';
@@ -29,8 +30,8 @@ export const reminderSubs = sql`
 
 /** The distinct reminder offsets (seconds) of enabled alerts; empty when nobody wants reminders. */
 export async function reminderLeads(db: Db): Promise<number[]> {
-  const { rows } = await db.execute(sql`SELECT DISTINCT lead_s FROM (${reminderSubs}) s ORDER BY lead_s`);
-  return rows.map((r) => Number((r as { lead_s: number | string }).lead_s));
+  const rows = await rowsOf<{ lead_s: number | string }>(db, sql`SELECT DISTINCT lead_s FROM (${reminderSubs}) s ORDER BY lead_s`);
+  return rows.map((r) => Number(r.lead_s));
 }
 
 /** `(col > from + lead AND col <= to + lead)` for one offset, with constant bounds. */
@@ -80,20 +81,20 @@ type DueReminder = {
   alert_id: string;
   inbox_id: string;
   offset_value: number | null;
-  offset_unit: string | null;
+  offset_unit: OffsetUnit | null;
   lead_s: number;
   on_updated: boolean;
   event_id: string;
-  /** Set for a moved occurrence of a series: the start its id is made of. */
-  original_start_at: unknown;
-  start_at: unknown;
+  /** Set for a moved occurrence of a series: the start its id is made of (timestamptz text). */
+  original_start_at: string | null;
+  start_at: string;
   changed: boolean;
   calendar_id: string;
   title: string;
   zone: string;
   duration: string | null;
   location: string | null;
-  status: string;
+  status: EventStatus;
 };
 
 /**
@@ -102,10 +103,10 @@ type DueReminder = {
  */
 export async function dueReminderFirings(db: Db, w: ScanWindow, leads: number[]): Promise<FiringInput[]> {
   if (leads.length === 0) return [];
-  const { rows } = await db.execute<DueReminder>(dueRemindersSql(w, leads));
+  const rows = await rowsOf<DueReminder>(db, dueRemindersSql(w, leads));
   return rows.map((r) => {
     const startAt = asDate(r.start_at);
-    const original = r.original_start_at === null ? null : asDate(r.original_start_at);
+    const original = asDateOrNull(r.original_start_at);
     return {
       inboxId: r.inbox_id,
       alertId: r.alert_id,

@@ -8,37 +8,62 @@
  * on to the next one (for a single event, to null), which keeps the range small.
  */
 import { sql } from 'drizzle-orm';
-import { asDate } from '../../db/sql';
+import { asDate, rowsOf } from '../../db/sql';
 import type { Db } from '../../db/client';
+import type { AlertFilter, EventStatus, OffsetUnit } from '../../db/schema';
 import { eventReminderData, offsetOf } from '../../alerts/payload';
 import type { FiringInput } from '../../alerts/ledger';
 import { nextOccurrenceAtOrAfter, occurrencesInWindow, type SeriesSpec } from '../../time/recurrence';
 import { toIsoZ, toUtcBasic } from '../../time/zones';
+import { RANGE_MAX_MS } from '../../time/range';
 import { reminderSubs } from './reminders';
 import type { ScanWindow } from './window';
 
-type Row = Record<string, unknown>;
-
-interface SeriesAlert {
+/** One reminder alert of the series' inbox (json_build_object in `by_inbox`). */
+type SeriesAlert = {
   alert_id: string;
   lead_ms: number;
   on_created: boolean;
   on_updated: boolean;
-  filter: { calendar_ids?: string[] } | null;
+  filter: AlertFilter | null;
   offset_value: number | null;
-  offset_unit: string | null;
-}
+  offset_unit: OffsetUnit | null;
+};
 
-interface OverrideFacts {
+/** An override of the series (`json_agg(o)`: every column, timestamps in ISO text). */
+type OverrideFacts = {
   original_start_at: string;
   start_at: string | null;
-  status: string | null;
+  status: EventStatus | null;
   title: string | null;
   location: string | null;
   duration: string | null;
   armed_at: string;
   updated_at: string;
-}
+};
+
+/** What expanding a series needs. */
+type SpecColumns = { start_local: string; time_zone: string; recurrence_rules: string[] };
+
+/** A row of `seriesCandidatesSql` (timestamptz columns in the driver's text form). */
+type SeriesCandidate = SpecColumns & {
+  id: string;
+  inbox_id: string;
+  calendar_id: string;
+  title: string;
+  location: string | null;
+  status: EventStatus;
+  duration: string;
+  armed_at: string;
+  created_at: string;
+  updated_at: string;
+  default_timezone: string | null;
+  alerts: SeriesAlert[] | null;
+  overrides: OverrideFacts[] | null;
+};
+
+/** A row of `passedSql`. */
+type PassedEvent = SpecColumns & { id: string; is_recurring: boolean; next_occurrence_at: string };
 
 /**
  * Series that may have a reminder due: next_occurrence_at in (from, to + offset] for some
@@ -76,48 +101,48 @@ export function seriesCandidatesSql(w: ScanWindow, leads: number[]) {
     WHERE e.status <> 'cancelled'`;
 }
 
-const specOf = (r: Row): SeriesSpec => ({
-  startLocal: r.start_local as string, timeZone: r.time_zone as string, durationSeconds: 0, rules: r.recurrence_rules as string[],
+const specOf = (r: SpecColumns): SeriesSpec => ({
+  startLocal: r.start_local, timeZone: r.time_zone, durationSeconds: 0, rules: r.recurrence_rules,
 });
 
 /** The reminders of one series due in the window, for each of its inbox's reminder alerts. */
-export function seriesFirings(r: Row, w: ScanWindow): FiringInput[] {
+export function seriesFirings(r: SeriesCandidate, w: ScanWindow): FiringInput[] {
   const out: FiringInput[] = [];
   const overrides = new Map<number, OverrideFacts>();
-  for (const o of (r.overrides as OverrideFacts[] | null) ?? []) overrides.set(asDate(o.original_start_at).getTime(), o);
+  for (const o of r.overrides ?? []) overrides.set(asDate(o.original_start_at).getTime(), o);
   const created = asDate(r.created_at).getTime();
-  for (const a of (r.alerts as SeriesAlert[] | null) ?? []) {
+  for (const a of r.alerts ?? []) {
     const calendars = a.filter?.calendar_ids;
-    if (calendars && !calendars.includes(r.calendar_id as string)) continue;
+    if (calendars && !calendars.includes(r.calendar_id)) continue;
     const lead = Number(a.lead_ms);
     // Starts in (from + lead, to + lead]; the window of occurrencesInWindow is [start, end).
     const starts = occurrencesInWindow(specOf(r), new Date(w.from.getTime() + lead + 1), new Date(w.to.getTime() + lead + 1));
     for (const start of starts) {
       const o = overrides.get(start.getTime());
       if (o?.start_at && asDate(o.start_at).getTime() !== start.getTime()) continue; // moved: found by its new start
-      const status = o?.status ?? (r.status as string);
+      const status = o?.status ?? r.status;
       if (status === 'cancelled') continue;
       const remindAt = start.getTime() - lead;
       const armed = Math.max(asDate(r.armed_at).getTime(), o ? asDate(o.armed_at).getTime() : 0);
       if (armed > remindAt) continue;
       const changed = Math.max(asDate(r.updated_at).getTime(), o ? asDate(o.updated_at).getTime() : 0) > created;
       if (!a.on_created && !changed) continue;
-      const zone = (r.default_timezone as string | null) ?? (r.time_zone as string);
+      const zone = r.default_timezone ?? r.time_zone;
       out.push({
-        inboxId: r.inbox_id as string,
+        inboxId: r.inbox_id,
         alertId: a.alert_id,
         sourceKey: `event:${r.id}:${toIsoZ(start)}`,
         type: changed && a.on_updated ? 'event.updated' : 'event.created',
         scheduledFor: new Date(remindAt),
         payload: eventReminderData({
           eventId: `${r.id}_${toUtcBasic(start)}`,
-          recurringEventId: r.id as string,
-          calendarId: r.calendar_id as string,
-          title: o?.title ?? (r.title as string),
+          recurringEventId: r.id,
+          calendarId: r.calendar_id,
+          title: o?.title ?? r.title,
           startAt: start,
           displayZone: zone,
-          duration: o?.duration ?? (r.duration as string),
-          location: o?.location ?? (r.location as string | null),
+          duration: o?.duration ?? r.duration,
+          location: o?.location ?? r.location,
           status,
         }, offsetOf(a.offset_value, a.offset_unit)),
       });
@@ -129,14 +154,14 @@ export function seriesFirings(r: Row, w: ScanWindow): FiringInput[] {
 /** Reminders of recurring series due in the window (not yet recorded). */
 export async function dueSeriesFirings(db: Db, w: ScanWindow, leads: number[]): Promise<FiringInput[]> {
   if (leads.length === 0) return [];
-  const { rows } = await db.execute(seriesCandidatesSql(w, leads));
+  const rows = await rowsOf<SeriesCandidate>(db, seriesCandidatesSql(w, leads));
   const out: FiringInput[] = [];
-  for (const r of rows as Row[]) {
+  for (const r of rows) {
     try {
       out.push(...seriesFirings(r, w));
     } catch (err) {
       // One series with rules the library cannot expand must not stop every other reminder.
-      console.error(`alerts: cannot expand series ${String(r.id)}; its reminders are skipped`, err);
+      console.error(`alerts: cannot expand series ${r.id}; its reminders are skipped`, err);
     }
   }
   return out;
@@ -163,15 +188,17 @@ export function passedSql(to: Date, limit = ADVANCE_BATCH) {
 export async function advancePassedEvents(db: Db, to: Date, maxBatches = 5): Promise<number> {
   let moved = 0;
   for (let batch = 0; batch < maxBatches; batch++) {
-    const { rows } = await db.execute(passedSql(to));
+    const rows = await rowsOf<PassedEvent>(db, passedSql(to));
     if (rows.length === 0) break;
-    const updates = (rows as Row[]).map((r) => {
+    const updates = rows.map((r) => {
       let next: string | null = null;
       if (r.is_recurring) {
         try {
-          next = nextOccurrenceAtOrAfter(specOf(r), new Date(to.getTime() + 1))?.toISOString() ?? null;
+          // A next occurrence past the supported range counts as none (as buildSchedule stores it).
+          const found = nextOccurrenceAtOrAfter(specOf(r), new Date(to.getTime() + 1));
+          next = found && found.getTime() < RANGE_MAX_MS ? found.toISOString() : null;
         } catch (err) {
-          console.error(`alerts: cannot expand series ${String(r.id)}; it gets no more reminders`, err);
+          console.error(`alerts: cannot expand series ${r.id}; it gets no more reminders`, err);
         }
       }
       return { id: r.id, next, prev: asDate(r.next_occurrence_at).toISOString() };

@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { firstRowOf } from '../../db/sql';
 
 const RATE_WINDOW_KEEP_MS = 10 * 60 * 1000;
 const IDEMPOTENCY_KEEP_MS = 24 * 60 * 60 * 1000;
@@ -13,7 +14,7 @@ export async function sweepExpired(db: Db, now: Date): Promise<{ rateLimits: num
   // of the real clock, so a scan run for a future instant (tests, a replayed tick) cannot wipe
   // counters and keys that are still live.
   const base = Math.min(now.getTime(), Date.now());
-  const { rows } = await db.execute(sql`
+  const r = await firstRowOf<{ rate_limits: number; idempotency_keys: number }>(db, sql`
     WITH rl AS (
       DELETE FROM rate_limits WHERE window_start < ${new Date(base - RATE_WINDOW_KEEP_MS).toISOString()}::timestamptz RETURNING 1
     ),
@@ -21,6 +22,5 @@ export async function sweepExpired(db: Db, now: Date): Promise<{ rateLimits: num
       DELETE FROM idempotency_keys WHERE created_at < ${new Date(base - IDEMPOTENCY_KEEP_MS).toISOString()}::timestamptz RETURNING 1
     )
     SELECT (SELECT count(*) FROM rl)::int AS rate_limits, (SELECT count(*) FROM ik)::int AS idempotency_keys`);
-  const r = rows[0] as { rate_limits: number; idempotency_keys: number };
-  return { rateLimits: Number(r.rate_limits), idempotencyKeys: Number(r.idempotency_keys) };
+  return { rateLimits: Number(r?.rate_limits ?? 0), idempotencyKeys: Number(r?.idempotency_keys ?? 0) };
 }

@@ -9,6 +9,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { firstRowOf } from '../../db/sql';
 
 export const WATERMARK = 'alerts';
 const LEASE = 'alerts.lease';
@@ -34,7 +35,7 @@ export function windowFor(watermark: Date | null, now: Date): ScanWindow {
 export async function claimWindow(db: Db, now: Date): Promise<ScanWindow | null> {
   const at = now.toISOString();
   const until = new Date(now.getTime() + LEASE_MS).toISOString();
-  const { rows } = await db.execute(sql`
+  const r = await firstRowOf<{ acquired: number; watermark_ms: number | string | null }>(db, sql`
     WITH lease AS (
       INSERT INTO scan_state (name, watermark) VALUES (${LEASE}, ${until}::timestamptz)
       ON CONFLICT (name) DO UPDATE SET watermark = EXCLUDED.watermark
@@ -44,8 +45,7 @@ export async function claimWindow(db: Db, now: Date): Promise<ScanWindow | null>
     )
     SELECT (SELECT count(*) FROM lease)::int AS acquired,
       (SELECT (extract(epoch FROM watermark) * 1000)::float8 FROM scan_state WHERE name = ${WATERMARK}) AS watermark_ms`);
-  const r = rows[0] as { acquired: number; watermark_ms: number | string | null };
-  if (!Number(r.acquired)) return null;
+  if (!r || !Number(r.acquired)) return null;
   return windowFor(r.watermark_ms === null ? null : new Date(Number(r.watermark_ms)), now);
 }
 
