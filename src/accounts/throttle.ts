@@ -16,6 +16,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { ApiError } from '../http/errors';
 import { sha256Hex } from '../http/crypto';
+import { formatIpv4, mappedIpv4, parseIpv4, parseIpv6 } from '../http/ip';
 
 /** The numbers, in one place. */
 export const THROTTLE = {
@@ -39,29 +40,6 @@ export function normaliseEmail(email: string): string {
   return email.normalize('NFKC').trim().toLowerCase();
 }
 
-function expandIpv6(ip: string): string[] | null {
-  let s = ip.toLowerCase();
-  const zone = s.indexOf('%');
-  if (zone >= 0) s = s.slice(0, zone);
-  // A trailing dotted IPv4 part (::ffff:192.0.2.1) becomes two groups.
-  const v4 = s.match(/^(.*:)(\d{1,3}(?:\.\d{1,3}){3})$/);
-  if (v4) {
-    const o = v4[2]!.split('.').map(Number);
-    if (o.some((n) => n > 255)) return null;
-    s = `${v4[1]}${((o[0]! << 8) | o[1]!).toString(16)}:${((o[2]! << 8) | o[3]!).toString(16)}`;
-  }
-  const halves = s.split('::');
-  if (halves.length > 2) return null;
-  const part = (h: string) => (h === '' ? [] : h.split(':'));
-  const head = part(halves[0]!);
-  const tail = halves.length === 2 ? part(halves[1]!) : [];
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
-  const groups = [...head, ...Array(halves.length === 2 ? missing : 0).fill('0'), ...tail];
-  if (!groups.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return null;
-  return groups.map((g) => g.replace(/^0+(?=.)/, ''));
-}
-
 /**
  * The address key of a request. `CF-Connecting-IP` is set by Cloudflare and cannot be forged by
  * the client; an IPv6 client is keyed by its /64 (one subscriber usually holds a whole /64), an
@@ -72,15 +50,14 @@ function expandIpv6(ip: string): string[] | null {
 export function clientAddress(header: string | null | undefined): string {
   const raw = header?.trim();
   if (!raw) return UNKNOWN_ADDRESS;
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(raw)) return raw.split('.').map(Number).join('.');
+  const v4 = parseIpv4(raw);
+  if (v4 !== null) return formatIpv4(v4);
   if (raw.includes(':')) {
-    const g = expandIpv6(raw.replace(/^\[|\]$/g, ''));
+    const g = parseIpv6(raw.replace(/^\[|\]$/g, ''));
     if (g) {
-      if (g.slice(0, 5).every((x) => x === '0') && g[5] === 'ffff') {
-        const n = [g[6]!, g[7]!].map((x) => parseInt(x, 16));
-        return [n[0]! >> 8, n[0]! & 255, n[1]! >> 8, n[1]! & 255].join('.');
-      }
-      return `${g.slice(0, 4).join(':')}::/64`;
+      const mapped = mappedIpv4(g);
+      if (mapped !== null) return formatIpv4(mapped);
+      return `${g.slice(0, 4).map((x) => x.toString(16)).join(':')}::/64`;
     }
   }
   return raw.toLowerCase().slice(0, 100);

@@ -8,6 +8,8 @@
  * is the platform's concern (Workers' fetch does not reach private networks).
  */
 
+import { mappedIpv4, parseIpv4, parseIpv6 } from '../http/ip';
+
 const PRIVATE_SUFFIXES = ['.localhost', '.local', '.internal', '.localdomain', '.home.arpa', '.lan', '.intranet', '.corp', '.private'];
 
 /** IPv4 ranges that are not the public Internet: [base address, prefix length]. */
@@ -17,52 +19,19 @@ const PRIVATE_V4: Array<[string, number]> = [
   ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
 ];
 
-function v4ToInt(s: string): number | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
-  if (!m) return null;
-  const parts = m.slice(1).map(Number);
-  if (parts.some((p) => p > 255)) return null;
-  return ((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]!;
-}
-
 function isPrivateV4(n: number): boolean {
   return PRIVATE_V4.some(([base, bits]) => {
     const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-    return ((n & mask) >>> 0) === ((v4ToInt(base)! & mask) >>> 0);
+    return ((n & mask) >>> 0) === ((parseIpv4(base)! & mask) >>> 0);
   });
-}
-
-/** Eight 16-bit groups of an IPv6 literal (brackets removed), or null. */
-function parseV6(s: string): number[] | null {
-  let text = s;
-  let tail: number[] = [];
-  const lastColon = text.lastIndexOf(':');
-  const dotted = text.slice(lastColon + 1);
-  if (dotted.includes('.')) {
-    const n = v4ToInt(dotted);
-    if (n === null) return null;
-    tail = [n >>> 16, n & 0xffff];
-    text = `${text.slice(0, lastColon + 1)}0:0`; // two placeholder groups, replaced below
-  }
-  const halves = text.split('::');
-  if (halves.length > 2) return null;
-  const groups = (h: string) => (h === '' ? [] : h.split(':'));
-  const head = groups(halves[0]!);
-  const rest = halves.length === 2 ? groups(halves[1]!) : [];
-  const missing = 8 - head.length - rest.length;
-  if ((halves.length === 1 && missing !== 0) || missing < 0) return null;
-  const all = [...head, ...Array(halves.length === 2 ? missing : 0).fill('0'), ...rest];
-  const nums = all.map((g) => (/^[0-9a-f]{1,4}$/i.test(g) ? parseInt(g, 16) : NaN));
-  if (nums.some(Number.isNaN) || nums.length !== 8) return null;
-  if (tail.length) nums.splice(6, 2, ...tail);
-  return nums;
 }
 
 function isPrivateV6(g: number[]): boolean {
   const [a, b] = [g[0]!, g[1]!];
   const embeddedV4 = ((g[6]! << 16) >>> 0) + g[7]!;
   if (g.slice(0, 6).every((x) => x === 0)) return true; // ::, ::1, and deprecated IPv4-compatible
-  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return isPrivateV4(embeddedV4); // IPv4-mapped
+  const mapped = mappedIpv4(g);
+  if (mapped !== null) return isPrivateV4(mapped); // IPv4-mapped
   if (a === 0x64 && b === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return isPrivateV4(embeddedV4); // NAT64
   if (a === 0x2002) return isPrivateV4(((b << 16) >>> 0) + g[2]!); // 6to4 embeds an IPv4
   if ((a & 0xfe00) === 0xfc00) return true; // fc00::/7 unique local
@@ -77,10 +46,10 @@ function isPrivateV6(g: number[]): boolean {
 export function isPrivateHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/\.$/, '');
   if (host.startsWith('[') && host.endsWith(']')) {
-    const groups = parseV6(host.slice(1, -1).split('%')[0]!);
+    const groups = parseIpv6(host.slice(1, -1));
     return groups === null || isPrivateV6(groups);
   }
-  const v4 = v4ToInt(host);
+  const v4 = parseIpv4(host);
   if (v4 !== null) return isPrivateV4(v4);
   if (host === 'localhost' || PRIVATE_SUFFIXES.some((s) => host.endsWith(s))) return true;
   // A single-label name resolves only inside some local network.
