@@ -15,7 +15,7 @@ const ConfigSchema = z.object({
   ADMIN_TOKEN: z.string().min(1).optional(),
   ALLOW_PRIVATE_WEBHOOKS: flag,
   ALLOW_TEST_CLOCK: flag,
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(600),
 });
 
 export interface Config {
