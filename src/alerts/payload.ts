@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { instantToWall, toIsoZ } from '../time/zones';
+import { anniversaryTitle } from '../time/anniversaries';
 
 const Offset = z.object({ value: z.number().int(), unit: z.enum(['minutes', 'hours', 'days']) }).nullable();
 export type OffsetView = z.infer<typeof Offset>;
@@ -101,12 +102,6 @@ export function dataFieldsOf(type: string): string[] {
   return schema ? Object.keys(schema.shape) : [];
 }
 
-/** 'wedding_anniversary' → 'Wedding anniversary', as the agenda and firings title anniversaries. */
-export function anniversaryLabel(type: string): string {
-  const spaced = type.replace(/_/g, ' ');
-  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
-}
-
 /** What the scan knows about an anniversary observed on a date. */
 export interface AnniversaryFacts {
   contactId: string;
@@ -127,7 +122,7 @@ export function anniversaryData(f: AnniversaryFacts, offset: OffsetView): Firing
     date: f.observed,
     original_date: f.originalDate,
     years: f.year === null ? null : Number(f.observed.slice(0, 4)) - f.year,
-    title: `${f.contactName} — ${anniversaryLabel(f.type)}`,
+    title: anniversaryTitle(f.contactName, f.type),
     offset,
   });
 }

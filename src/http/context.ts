@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { Env } from '../env';
 import type { Db } from '../db/client';
 import type { Config } from '../config';
+import type { LeapDayPolicy } from '../time/anniversaries';
 
 /** Every scope a token can hold (API.md §2); `read` is the composite of every `*:read`. */
 export const ALL_SCOPES = [
@@ -11,7 +12,6 @@ export const ALL_SCOPES = [
 ] as const;
 export type Scope = (typeof ALL_SCOPES)[number];
 
-export type LeapDayPolicy = 'feb28' | 'mar1' | 'skip';
 
 /** The inbox a call acts on; every service verb takes one and filters by its id. */
 export interface Inbox {

@@ -8,6 +8,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { isValidTimeZone } from '../time/zones';
+import { LEAP_DAY_POLICIES } from '../time/anniversaries';
 import { PageQuery } from './pagination';
 
 // ── The inbox a call acts on ─────────────────────────────────────────────────────────────────
@@ -124,7 +125,5 @@ export const TimeZone = z.string().refine(isValidTimeZone, 'must be an IANA time
   .openapi({ description: 'An IANA time zone name.', example: 'Europe/Berlin' });
 
 /** When a Feb 29 anniversary is observed in a common year (API.md §2). */
-export const LEAP_DAY_POLICIES = ['feb28', 'mar1', 'skip'] as const;
-export type LeapDayPolicy = (typeof LEAP_DAY_POLICIES)[number];
 export const LeapDayPolicy = z.enum(LEAP_DAY_POLICIES)
   .openapi({ description: 'When a Feb 29 anniversary is observed in a common year: `feb28` (default), `mar1`, or `skip`.' });

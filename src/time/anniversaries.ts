@@ -4,7 +4,20 @@
  */
 import { isLeapYear, isRealDate, parseDate } from './zones';
 
-export type LeapDayPolicy = 'feb28' | 'mar1' | 'skip';
+/** When a Feb 29 anniversary is observed in a common year: Feb 28, Mar 1, or not at all. */
+export const LEAP_DAY_POLICIES = ['feb28', 'mar1', 'skip'] as const;
+export type LeapDayPolicy = (typeof LEAP_DAY_POLICIES)[number];
+
+/** `birthday` → `Birthday`, `wedding_anniversary` → `Wedding anniversary`. */
+export function anniversaryLabel(type: string): string {
+  const words = type.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** How the agenda and the firings title an anniversary: `Alice Smith — Birthday`. */
+export function anniversaryTitle(contactName: string, type: string): string {
+  return `${contactName} — ${anniversaryLabel(type)}`;
+}
 
 /**
  * Where a month-day is observed in `year`. Null when the policy skips it, or when the pair is

@@ -3,7 +3,7 @@ import { jsonRowsOf } from '../../db/sql';
 import type { AgendaAnniversaryItem, AgendaContext, AgendaSource, Ranked } from '../types';
 import { jsonRows } from '../window';
 import { addDays } from '../../time/zones';
-import { anniversaryOccurrencesBetween } from '../../time/anniversaries';
+import { anniversaryOccurrencesBetween, anniversaryTitle } from '../../time/anniversaries';
 
 type AnniversaryRow = {
   contact_id: string;
@@ -40,12 +40,6 @@ export function monthSpans(firstDate: string, lastDate: string): MonthSpan[] {
   return spans;
 }
 
-/** `birthday` → `Birthday`, `name_day` → `Name day`. */
-export function anniversaryLabel(type: string): string {
-  const words = type.replace(/_/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
 /**
  * Read through `contact_anniversaries_inbox_idx` (inbox, month, day): one index range per
  * month span, so the scan touches only the anniversaries in the window, never every contact.
@@ -74,7 +68,7 @@ export const anniversarySource: AgendaSource = {
         item: {
           id: a.contact_id,
           type: 'anniversary',
-          title: `${a.full_name} — ${anniversaryLabel(a.type)}`,
+          title: anniversaryTitle(a.full_name, a.type),
           date,
           contact_id: a.contact_id,
           contact_name: a.full_name,

@@ -1,8 +1,8 @@
+import { LEAP_DAY_POLICIES } from '../../time/anniversaries';
 import { pgEnum, pgTable, text, timestamp, integer, index, uniqueIndex, boolean, primaryKey } from 'drizzle-orm/pg-core';
 
 /** How a Feb 29 anniversary is observed in a common year: Feb 28, Mar 1, or not at all. */
-export const leapDayPolicyEnum = pgEnum('leap_day_policy', ['feb28', 'mar1', 'skip']);
-export type LeapDayPolicy = (typeof leapDayPolicyEnum.enumValues)[number];
+export const leapDayPolicyEnum = pgEnum('leap_day_policy', LEAP_DAY_POLICIES);
 
 /** `expired` is never stored: a pending approval past `expires_at` reads `expired`. */
 export const approvalStatusEnum = pgEnum('approval_status', ['pending', 'approved', 'rejected']);
