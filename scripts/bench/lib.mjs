@@ -158,13 +158,14 @@ export async function startBenchStack({ name, pgStatStatements = false, worker =
     return p;
   };
   let base;
+  let proxy;
   if (worker) {
-    const proxy = await startWsProxy({ target: databaseUrl, port: await freePort() });
+    proxy = await startWsProxy({ target: databaseUrl, port: await freePort() });
     onStop(proxy.stop);
     base = await startWrangler({ name, databaseUrl, proxyUrl: proxy.url });
   }
   log(`stack up in ${((performance.now() - started) / 1000).toFixed(1)} s${base ? ` (${base})` : ''}`);
-  return { databaseUrl, db, pool, base };
+  return { databaseUrl, db, pool, base, proxy };
 }
 
 /**

@@ -305,9 +305,14 @@ async function startAsPostgresUser({ dataDir, port, persistent }) {
  * It always connects to `target`, whatever address the client names, so it can't be used as
  * an open relay.
  */
-export function startWsProxy({ target, port }) {
+export function startWsProxy({ target, port, rttMs = Number(process.env.DB_RTT_MS) || 0 }) {
   const { hostname, port: pgPort } = new URL(target);
   const wss = new WebSocketServer({ host: '127.0.0.1', port });
+  // DB_RTT_MS puts a round trip between the Worker and Postgres, as a far-away database would:
+  // every message waits half of it on the way in and half on the way out (in order: timers of
+  // equal delay fire in the order they were set).
+  let half = rttMs / 2;
+  const after = (fn) => (half > 0 ? setTimeout(fn, half) : fn());
   wss.on('connection', (ws) => {
     const sock = connect(Number(pgPort || 5432), hostname);
     sock.setNoDelay(true);
@@ -318,8 +323,8 @@ export function startWsProxy({ target, port }) {
       for (const chunk of pending) sock.write(chunk);
       pending.length = 0;
     });
-    ws.on('message', (data) => (open ? sock.write(data) : pending.push(data)));
-    sock.on('data', (data) => ws.readyState === ws.OPEN && ws.send(data));
+    ws.on('message', (data) => after(() => (open ? sock.write(data) : pending.push(data))));
+    sock.on('data', (data) => after(() => ws.readyState === ws.OPEN && ws.send(data)));
     const end = () => { sock.destroy(); if (ws.readyState <= ws.OPEN) ws.close(); };
     ws.on('close', end);
     ws.on('error', end);
@@ -327,7 +332,12 @@ export function startWsProxy({ target, port }) {
     sock.on('error', end);
   });
   return new Promise((ok, fail) => {
-    wss.on('listening', () => ok({ url: `127.0.0.1:${port}`, stop: () => new Promise((r) => { for (const c of wss.clients) c.terminate(); wss.close(() => r()); }) }));
+    wss.on('listening', () => ok({
+      url: `127.0.0.1:${port}`,
+      /** Changes the simulated round trip for every message from now on. */
+      setRtt: (ms) => { half = ms / 2; },
+      stop: () => new Promise((r) => { for (const c of wss.clients) c.terminate(); wss.close(() => r()); }),
+    }));
     wss.on('error', fail);
   });
 }

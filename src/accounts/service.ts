@@ -1,14 +1,14 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { agentTokens, calendars, inboxes, sessions, tenants, users, type AgentTokenRow, type InboxRow } from '../db/schema';
-import type { Queryable } from '../db/sql';
+import { firstRowOf, type Queryable } from '../db/sql';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
 import { newId } from '../http/ids';
 import { DUMMY_PASSWORD_HASH, hashPassword, newSecret, sha256Hex, verifyPassword } from '../http/crypto';
 import { toIsoZ } from '../time/zones';
 import type { Page } from '../http/pagination';
-import { THROTTLE, attemptSucceeded, countAttempt, normaliseEmail } from './throttle';
+import { THROTTLE, countAttempt, normaliseEmail, successCtes } from './throttle';
 
 export const ACCESS_TTL_S = 60 * 60;
 export const REFRESH_TTL_S = 30 * 24 * 60 * 60;
@@ -58,37 +58,41 @@ export async function createTenant(db: Db, input: { name: string; owner_email: s
  * without looking the user up, so an unknown email reads exactly like a known one.
  */
 export async function login(db: Db, email: string, password: string, now: Date, address: string) {
-  const attempt = await countAttempt(db, [
+  const { attempt, found: user } = await countAttempt<{ id: string; tenant_id: string; password_hash: string }>(db, [
     { kind: 'login:account', value: normaliseEmail(email), limit: THROTTLE.loginPerAccount },
     { kind: 'login:address', value: address, limit: THROTTLE.loginPerAddress },
-  ], now);
-  const [user] = await db.select().from(users).where(eq(users.email, email));
+  ], now, sql`SELECT id, tenant_id, password_hash FROM users WHERE email = ${email}`);
   // Verify against a dummy hash for unknown users, so both failures cost the same and read alike.
-  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+  const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
   if (!user || !ok) throw new ApiError(401, 'unauthorized', 'Wrong email or password.');
-  await attemptSucceeded(db, attempt, { refund: ['login:address'], reset: ['login:account'] });
   const access = newSecret('gses_');
   const refresh = newSecret('gref_');
-  await db.insert(sessions).values({
-    id: newId('ses', now.getTime()), tenantId: user.tenantId, userId: user.id,
-    accessHash: await sha256Hex(access), refreshHash: await sha256Hex(refresh),
-    accessExpiresAt: new Date(now.getTime() + ACCESS_TTL_S * 1000),
-    refreshExpiresAt: new Date(now.getTime() + REFRESH_TTL_S * 1000), createdAt: now,
-  });
+  // The session and the throttle's bookkeeping of the success, in one statement.
+  await db.execute(sql`
+    WITH ${successCtes(attempt, { refund: ['login:address'], reset: ['login:account'] })}
+    INSERT INTO sessions (id, tenant_id, user_id, access_hash, refresh_hash, access_expires_at, refresh_expires_at, created_at)
+    VALUES (${newId('ses', now.getTime())}, ${user.tenant_id}, ${user.id}, ${await sha256Hex(access)}, ${await sha256Hex(refresh)},
+      ${new Date(now.getTime() + ACCESS_TTL_S * 1000).toISOString()}::timestamptz,
+      ${new Date(now.getTime() + REFRESH_TTL_S * 1000).toISOString()}::timestamptz, ${now.toISOString()}::timestamptz)`);
   return { access_token: access, refresh_token: refresh, expires_in: ACCESS_TTL_S, token_type: 'Bearer' as const };
 }
 
 /** A new access token for the session; the previous access token stops working. */
 export async function refreshSession(db: Db, refreshToken: string, now: Date, address: string) {
   // Refresh tokens carry 256 bits, so guessing is hopeless; failures are throttled per address anyway.
-  const attempt = await countAttempt(db, [{ kind: 'refresh:address', value: address, limit: THROTTLE.refreshPerAddress }], now);
+  const { attempt } = await countAttempt(db, [{ kind: 'refresh:address', value: address, limit: THROTTLE.refreshPerAddress }], now);
   const access = newSecret('gses_');
-  const rows = await db.update(sessions)
-    .set({ accessHash: await sha256Hex(access), accessExpiresAt: new Date(now.getTime() + ACCESS_TTL_S * 1000) })
-    .where(and(eq(sessions.refreshHash, await sha256Hex(refreshToken)), isNull(sessions.revokedAt), sql`${sessions.refreshExpiresAt} > ${now.toISOString()}`))
-    .returning({ id: sessions.id });
-  if (rows.length === 0) throw new ApiError(401, 'unauthorized', 'The refresh token is invalid, expired or revoked.');
-  await attemptSucceeded(db, attempt, { refund: ['refresh:address'], reset: [] });
+  // The new access token, and (only if the session was found) the attempt given back: one statement.
+  const refreshed = await firstRowOf<{ id: string }>(db, sql`
+    WITH refreshed AS (
+      UPDATE sessions SET access_hash = ${await sha256Hex(access)},
+        access_expires_at = ${new Date(now.getTime() + ACCESS_TTL_S * 1000).toISOString()}::timestamptz
+      WHERE refresh_hash = ${await sha256Hex(refreshToken)} AND revoked_at IS NULL AND refresh_expires_at > ${now.toISOString()}::timestamptz
+      RETURNING id
+    ),
+    ${successCtes(attempt, { refund: ['refresh:address'], reset: [], onlyIf: sql`EXISTS (SELECT 1 FROM refreshed)` })}
+    SELECT id FROM refreshed`);
+  if (!refreshed) throw new ApiError(401, 'unauthorized', 'The refresh token is invalid, expired or revoked.');
   return { access_token: access, expires_in: ACCESS_TTL_S, token_type: 'Bearer' as const };
 }
 

@@ -12,8 +12,9 @@
  * The account key never depends on whether the account exists: an unknown email is counted,
  * throttled and answered exactly like a known one, and the 429 path never reads `users`.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import { firstRowOf } from '../db/sql';
 import { ApiError } from '../http/errors';
 import { sha256Hex } from '../http/crypto';
 import { formatIpv4, mappedIpv4, parseIpv4, parseIpv6 } from '../http/ip';
@@ -88,46 +89,60 @@ const keyHash = (k: Pick<ThrottleKey, 'kind' | 'value'>) => sha256Hex(`throttle\
 
 /**
  * Counts one attempt against every key (one statement: sweep a batch of expired rows, bump the
- * counters, read them back) and throws 429 when any key is over its limit. The sweep never
- * touches the rows being bumped (they are excluded by key, and their window has not expired):
- * one statement may not both delete and upsert a row.
+ * counters, read them back) and throws 429 when any key is over its limit. `lookup`, when given,
+ * runs in the same statement and its first row comes back as `found` (sign-in reads its user
+ * here: one round trip, and a throttled answer is the same statement, so it reads alike for
+ * known and unknown accounts). The sweep never touches the rows being bumped (they are excluded
+ * by key, and their window has not expired): one statement may not both delete and upsert a row.
  */
-export async function countAttempt(db: Db, keys: ThrottleKey[], now: Date): Promise<Attempt> {
+export async function countAttempt<T extends Record<string, unknown> = Record<string, never>>(
+  db: Db, keys: ThrottleKey[], now: Date, lookup?: SQL,
+): Promise<{ attempt: Attempt; found: T | null }> {
   const w = windowOf(now);
   const hashes = await Promise.all(keys.map(keyHash));
   // A request clock ahead of the real one (tests only) must not sweep windows still live.
   const sweepBefore = new Date(Math.min(now.getTime(), Date.now())).toISOString();
   const values = sql.join(hashes.map((h) => sql`(${h}, ${w.start.toISOString()}::timestamptz, ${w.end.toISOString()}::timestamptz, 1)`), sql`, `);
-  const { rows } = await db.execute(sql`
+  const row = await firstRowOf<{ counts: Array<{ key_hash: string; count: number }>; found: T | null }>(db, sql`
     WITH swept AS (
       DELETE FROM login_throttle WHERE ctid IN (
         SELECT ctid FROM login_throttle
         WHERE expires_at <= ${sweepBefore}::timestamptz AND key_hash NOT IN (${sql.join(hashes.map((h) => sql`${h}`), sql`, `)})
         LIMIT ${THROTTLE.sweepBatch} FOR UPDATE SKIP LOCKED)
+    ),
+    counted AS (
+      INSERT INTO login_throttle (key_hash, window_start, expires_at, count) VALUES ${values}
+      ON CONFLICT (key_hash, window_start) DO UPDATE SET count = login_throttle.count + 1
+      RETURNING key_hash, count
     )
-    INSERT INTO login_throttle (key_hash, window_start, expires_at, count) VALUES ${values}
-    ON CONFLICT (key_hash, window_start) DO UPDATE SET count = login_throttle.count + 1
-    RETURNING key_hash, count`);
-  const counts = new Map((rows as Array<{ key_hash: string; count: number }>).map((r) => [r.key_hash, Number(r.count)]));
+    SELECT (SELECT json_agg(counted) FROM counted) AS counts,
+      ${lookup ? sql`(SELECT row_to_json(x) FROM (${lookup}) x LIMIT 1)` : sql`NULL`} AS found`);
+  const counts = new Map((row?.counts ?? []).map((r) => [r.key_hash, Number(r.count)]));
   const over = keys.some((k, i) => (counts.get(hashes[i]!) ?? 0) > k.limit);
   if (over) {
     throw new ApiError(429, 'rate_limited', `Too many failed attempts; retry in ${w.retryAfterS} s.`, {
       headers: { 'Retry-After': String(w.retryAfterS) },
     });
   }
-  return { hashes: Object.fromEntries(keys.map((k, i) => [k.kind, hashes[i]!])), windowStart: w.start };
+  return { attempt: { hashes: Object.fromEntries(keys.map((k, i) => [k.kind, hashes[i]!])), windowStart: w.start }, found: row?.found ?? null };
 }
 
 /**
- * After a success: the attempt is given back to the `refund` keys (it was not a failure), and
- * every window of the `reset` keys is cleared (a signed-in account starts afresh).
+ * What a success does to the counters, as CTEs for the statement that records the success (so
+ * it costs no round trip of its own): the attempt is given back to the `refund` keys (it was not
+ * a failure), and every window of the `reset` keys is cleared (a signed-in account starts
+ * afresh). With `onlyIf`, both happen only when that condition holds in the statement (e.g. a
+ * refresh whose UPDATE found its session). Use as `WITH <other CTEs>, ${successCtes(...)} …`.
  */
-export async function attemptSucceeded(db: Db, attempt: Attempt, opts: { refund: string[]; reset: string[] }): Promise<void> {
+export function successCtes(attempt: Attempt, opts: { refund: string[]; reset: string[]; onlyIf?: SQL }): SQL {
   const refund = opts.refund.map((k) => attempt.hashes[k]!).filter(Boolean);
   const reset = opts.reset.map((k) => attempt.hashes[k]!).filter(Boolean);
   const list = (xs: string[]) => (xs.length ? sql.join(xs.map((x) => sql`${x}`), sql`, `) : sql`NULL`);
-  await db.execute(sql`
-    WITH reset AS (DELETE FROM login_throttle WHERE key_hash IN (${list(reset)}))
-    UPDATE login_throttle SET count = count - 1
-    WHERE key_hash IN (${list(refund)}) AND window_start = ${attempt.windowStart.toISOString()}::timestamptz AND count > 0`);
+  const when = opts.onlyIf ?? sql`true`;
+  return sql`
+    throttle_reset AS (DELETE FROM login_throttle WHERE key_hash IN (${list(reset)}) AND ${when}),
+    throttle_refund AS (
+      UPDATE login_throttle SET count = count - 1
+      WHERE key_hash IN (${list(refund)}) AND window_start = ${attempt.windowStart.toISOString()}::timestamptz AND count > 0 AND ${when}
+    )`;
 }

@@ -1,0 +1,109 @@
+// `npm run bench:rtt`: how many times each request crosses to the database.
+//
+// Starts its own stack (embedded PostgreSQL unless DATABASE_URL is set, in a scratch database;
+// the WebSocket proxy; `wrangler dev`), seeds one inbox, then for each request measures the p50
+// with no added latency and with DB_RTT_MS (default 20) put on every message between the Worker
+// and Postgres by the proxy. (p50 at DB_RTT_MS − p50 at 0) / DB_RTT_MS is the number of round
+// trips a far-away caller pays for: what the issue "One round trip" is about.
+// BENCH_RUNS (default 25) sets the sequential runs per request and latency.
+import { api, createTenantWithToken, log, percentiles, runBench, startBenchStack } from './lib.mjs';
+
+const RTT = Number(process.env.DB_RTT_MS ?? 20);
+const RUNS = Number(process.env.BENCH_RUNS ?? 25);
+const WARMUP = 3;
+
+async function main() {
+  const { base, proxy } = await startBenchStack({ name: 'rtt' });
+  proxy.setRtt(0);
+  const { token, inboxId } = await createTenantWithToken(base, [
+    'contacts:read', 'contacts:write', 'contacts:delete', 'calendar:read', 'calendar:write', 'task:read', 'task:write',
+    'alerts:read', 'alerts:write', 'approvals:read', 'approvals:write', 'read',
+  ]);
+  const owner = { email: 'bench-owner@bench.test', password: 'bench password 123' };
+  const { access_token: session } = await api(base, 'POST', '/auth/login/', { body: owner });
+  const held = (await api(base, 'POST', '/v1/tokens/', {
+    token: session, body: { inbox_id: inboxId, label: 'held', scopes: ['contacts:delete'], requires_approval: ['contacts:delete'] },
+  })).token;
+
+  // A little of everything: 200 contacts, 200 events (a fifth weekly), 50 tasks, an alert.
+  for (let i = 0; i < 200; i++) {
+    await api(base, 'POST', '/v1/contacts/', {
+      token, body: { full_name: `${i % 2 ? 'Alice' : 'Martin'} Person${i}`, emails: [{ label: 'work', address: `p${i}@example.com` }], anniversaries: [{ type: 'birthday', date: `1990-12-${String(1 + (i % 28)).padStart(2, '0')}` }] },
+    });
+  }
+  const calendar = (await api(base, 'GET', '/v1/calendar/collections/', { token })).find((c) => c.isDefault).id;
+  let event;
+  for (let i = 0; i < 200; i++) {
+    event = await api(base, 'POST', '/v1/calendar/events/', {
+      token, body: {
+        calendar_id: calendar, title: `Meeting ${i}`, start: `2026-12-${String(1 + (i % 28)).padStart(2, '0')}T${String(8 + (i % 9)).padStart(2, '0')}:00:00`,
+        duration: 'PT45M', recurrence_rules: i % 5 === 0 ? ['RRULE:FREQ=WEEKLY;COUNT=30'] : [],
+      },
+    });
+  }
+  for (let i = 0; i < 50; i++) await api(base, 'POST', '/v1/tasks/', { token, body: { summary: `Task ${i}`, due_date: `2026-12-${String(1 + (i % 28)).padStart(2, '0')}` } });
+  await api(base, 'POST', '/v1/alerts/', { token, body: { events: ['event.created'], offset: { value: 10, unit: 'minutes' }, delivery: { type: 'task', target: 'Soon: {title}' } } });
+  const contact = (await api(base, 'GET', '/v1/contacts/?limit=1', { token })).results[0];
+  log('seeded');
+
+  const auth = { authorization: `Bearer ${token}` };
+  const json = { ...auth, 'content-type': 'application/json' };
+  let n = 0;
+  const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+  /** [label, () => fetch init + path, expected status] */
+  const requests = [
+    ['GET /health (no auth)', () => ['/health', {}], 200],
+    ['GET /v1/events/types/ (public)', () => ['/v1/events/types/', {}], 200],
+    ['POST /v1/events/types/ → 405', () => ['/v1/events/types/', { method: 'POST', headers: json, body: '{}' }], 405],
+    ['POST deep JSON → 400', () => ['/v1/contacts/', { method: 'POST', headers: json, body: deep }], 400],
+    ['POST /auth/login/', () => ['/auth/login/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(owner) }], 200],
+    ['GET /v1/contacts/{id}/', () => [`/v1/contacts/${contact.id}/`, { headers: auth }], 200],
+    ['GET /v1/contacts/?q=mart', () => ['/v1/contacts/?q=mart', { headers: auth }], 200],
+    ['POST /v1/contacts/', () => ['/v1/contacts/', { method: 'POST', headers: json, body: JSON.stringify({ full_name: `New ${n++}` }) }], 201],
+    ['PATCH /v1/contacts/{id}/', () => [`/v1/contacts/${contact.id}/`, { method: 'PATCH', headers: json, body: JSON.stringify({ notes: `n${n++}` }) }], 200],
+    ['PATCH /v1/contacts/{id}/ {} → 400', () => [`/v1/contacts/${contact.id}/`, { method: 'PATCH', headers: json, body: '{}' }], 400],
+    ['GET /v1/calendar/events/{id}/', () => [`/v1/calendar/events/${event.event_id}/`, { headers: auth }], 200],
+    ['GET week window', () => ['/v1/calendar/events/?after=2026-12-07T00:00:00&before=2026-12-14T00:00:00&limit=200', { headers: auth }], 200],
+    ['POST /v1/calendar/events/', () => ['/v1/calendar/events/', { method: 'POST', headers: json, body: JSON.stringify({ calendar_id: calendar, title: `E${n++}`, start: '2027-01-05T10:00:00', duration: 'PT30M' }) }], 201],
+    ['PATCH /v1/calendar/events/{id}/', () => [`/v1/calendar/events/${event.event_id}/`, { method: 'PATCH', headers: json, body: JSON.stringify({ title: `T${n++}` }) }], 200],
+    ['GET /v1/tasks/', () => ['/v1/tasks/', { headers: auth }], 200],
+    ['POST /v1/tasks/', () => ['/v1/tasks/', { method: 'POST', headers: json, body: JSON.stringify({ summary: `S${n++}` }) }], 201],
+    ['GET /v1/agenda/?days=7', () => ['/v1/agenda/?days=7', { headers: auth }], 200],
+    ['GET /v1/alerts/', () => ['/v1/alerts/', { headers: auth }], 200],
+    ['POST held DELETE → 202', () => [`/v1/contacts/${contact.id}/`, { method: 'DELETE', headers: { authorization: `Bearer ${held}` } }], 202],
+  ];
+
+  const timeOne = async (make, expected) => {
+    const [path, init] = make();
+    const t = performance.now();
+    const res = await fetch(`${base}${path}`, init);
+    await res.arrayBuffer();
+    const ms = performance.now() - t;
+    if (res.status !== expected) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status}, expected ${expected}`);
+    return ms;
+  };
+  const p50 = async (make, expected) => {
+    for (let i = 0; i < WARMUP; i++) await timeOne(make, expected);
+    const ms = [];
+    for (let i = 0; i < RUNS; i++) ms.push(await timeOne(make, expected));
+    return percentiles(ms).p50;
+  };
+
+  const rows = [];
+  for (const [label, make, expected] of requests) {
+    proxy.setRtt(0);
+    const near = await p50(make, expected);
+    proxy.setRtt(RTT);
+    const far = await p50(make, expected);
+    proxy.setRtt(0);
+    rows.push({ label, near, far, trips: (far - near) / RTT });
+  }
+
+  console.log(`\nRound trips to the database per request — ${RUNS} sequential runs each, p50, DB_RTT_MS=${RTT} added by the proxy\n`);
+  console.log(`${'request'.padEnd(36)} ${'p50, 0 ms'.padStart(10)} ${`p50, ${RTT} ms`.padStart(11)} ${'round trips'.padStart(12)}`);
+  for (const r of rows) {
+    console.log(`${r.label.padEnd(36)} ${r.near.toFixed(1).padStart(10)} ${r.far.toFixed(1).padStart(11)} ${r.trips.toFixed(1).padStart(12)}`);
+  }
+}
+
+runBench('rtt', { deadlineMinutes: 15 }, main);
