@@ -3,31 +3,13 @@
 // cancellation) into a recording queue, so this file decides when each message is handed over
 // and with which attempt number, as the Queues runtime would on retries.
 import { describe, it, expect } from 'vitest';
-import { inject } from 'vitest';
-import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
 import { Webhook } from 'standardwebhooks';
 import { sql } from 'drizzle-orm';
-import worker from '../src/index';
-import type { AlertMessage, Env } from '../src/env';
-import { inboxFromRow } from '../src/http/auth';
+import type { Env } from '../src/env';
+import { inboxFromRow, type InboxColumns } from '../src/http/auth';
 import { recordEventCancelled } from '../src/alerts/emit';
 import { retryDelaySeconds } from '../src/jobs/deliver/backoff';
-import { call, newTenant, testEnv, withDb, type Tenant } from './helpers';
-
-const receiver = () => inject('webhookReceiver');
-
-async function script(key: string, responses: Array<number | { status: number; delay_ms: number }>) {
-  await fetch(`${receiver()}/__script`, { method: 'POST', body: JSON.stringify({ key, responses }) });
-}
-
-async function received(key: string, atLeast = 0, timeoutMs = 15_000): Promise<Array<{ headers: Record<string, string>; body: string }>> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const list = await (await fetch(`${receiver()}/__requests?key=${key}`)).json() as Array<{ headers: Record<string, string>; body: string }>;
-    if (list.length >= atLeast || Date.now() > until) return list;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { call, deliver, hookKey, hookUrl, newTenant, received, recorder, rowsOf, scriptHook, withDb, type Tenant } from './helpers';
 
 interface Setup {
   t: Tenant;
@@ -39,9 +21,9 @@ interface Setup {
 async function setup(alertBody: Record<string, unknown> = {}): Promise<Setup> {
   const t = await newTenant();
   const agent = await t.agent(['alerts:read', 'alerts:write', 'task:read', 'calendar:read', 'calendar:write', 'calendar:delete']);
-  const key = `deliver-${crypto.randomUUID()}`;
+  const key = hookKey('deliver');
   const r = await call('POST', '/v1/alerts/', {
-    token: agent, body: { events: ['event.cancelled'], delivery: { type: 'webhook', target: `${receiver()}/hook/${key}` }, ...alertBody },
+    token: agent, body: { events: ['event.cancelled'], delivery: { type: 'webhook', target: hookUrl(key) }, ...alertBody },
   });
   if (r.status !== 201) throw new Error(`alert: ${r.status} ${JSON.stringify(r.body)}`);
   return { t, agent, key, alert: r.body };
@@ -49,43 +31,21 @@ async function setup(alertBody: Record<string, unknown> = {}): Promise<Setup> {
 
 /** Records an event.cancelled firing for the tenant's alerts; returns the ledger ids sent. */
 async function fire(s: Setup, title = 'Board meeting'): Promise<string[]> {
-  const sent: string[] = [];
-  const queue = { async sendBatch(m: Iterable<MessageSendRequest<AlertMessage>>) { for (const x of m) sent.push(x.body.delivery_id); } };
+  const queue = recorder();
   await withDb(async (db) => {
     const { rows } = await db.execute(sql`SELECT * FROM inboxes WHERE id = ${s.t.inboxId}`);
-    const inbox = inboxFromRow(rows[0] as Record<string, unknown>);
+    const inbox = inboxFromRow(rows[0] as InboxColumns);
     await recordEventCancelled(db, { ALERTS: queue as unknown as Env['ALERTS'] }, inbox, {
       id: `evt_${crypto.randomUUID().replace(/-/g, '')}`, calendarId: 'cal_x', title, startAt: new Date('2031-05-04T15:00:00Z'), timeZone: 'Europe/Paris',
       duration: 'PT1H', location: 'Room 4',
     }, new Date());
   });
-  return sent;
-}
-
-let msgSeq = 0;
-async function deliver(ids: string[], attempts = 1) {
-  const batch = createMessageBatch<AlertMessage>('inbox-alerts', ids.map((id) => ({
-    id: `m${msgSeq++}`, timestamp: new Date(), attempts, body: { delivery_id: id },
-  })));
-  // The test batch records which messages were retried but not the requested delay: note it here.
-  const delays = new Map<string, number | undefined>();
-  for (const m of batch.messages) {
-    const retry = m.retry.bind(m);
-    Object.defineProperty(m, 'retry', { value: (o?: QueueRetryOptions) => { delays.set(m.id, o?.delaySeconds); retry(o); } });
-  }
-  const ctx = createExecutionContext();
-  await worker.queue(batch, testEnv, ctx);
-  const result = await getQueueResult(batch, ctx);
-  return {
-    ...result,
-    retryMessages: result.retryMessages.map((r) => ({ msgId: r.msgId, delaySeconds: delays.get(r.msgId) })),
-    ids: batch.messages.map((m) => m.id),
-  };
+  return queue.sent;
 }
 
 async function row(id: string) {
-  return withDb(async (db) => (await db.execute(sql`
-    SELECT status, attempts, last_status_code, last_error, delivered_at, firing_id FROM deliveries WHERE id = ${id}`)).rows[0] as Record<string, any>);
+  return (await rowsOf(sql`
+    SELECT status, attempts, last_status_code, last_error, delivered_at, firing_id FROM deliveries WHERE id = ${id}`))[0]!;
 }
 
 describe('two copies of one message at the same moment', () => {
@@ -93,7 +53,7 @@ describe('two copies of one message at the same moment', () => {
     const s = await setup();
     const [id] = await fire(s);
     // A slow receiver keeps the first attempt in flight while the second copy arrives.
-    await script(s.key, [{ status: 200, delay_ms: 1500 }]);
+    await scriptHook(s.key, [{ status: 200, delay_ms: 1500 }]);
     const [a, b] = await Promise.all([deliver([id!], 1), deliver([id!], 1)]);
     const retried = [...a.retryMessages, ...b.retryMessages];
     const acked = [...a.explicitAcks, ...b.explicitAcks];
@@ -113,7 +73,7 @@ describe('webhook delivery', () => {
   it('a receiver failing twice then answering 200 gets the same webhook-id three times; delivered after 3 attempts', async () => {
     const s = await setup(); // retries 3, exponential
     const [id] = await fire(s);
-    await script(s.key, [500, 503, 200]);
+    await scriptHook(s.key, [500, 503, 200]);
 
     const one = await deliver([id!], 1);
     expect(one.retryMessages).toEqual([{ msgId: one.ids[0], delaySeconds: 10 }]);
@@ -156,7 +116,7 @@ describe('webhook delivery', () => {
   it('exhausted retries end failed; redeliver sends it again with the same webhook-id', async () => {
     const s = await setup({ retries: 1, backoff: 'fixed' });
     const [id] = await fire(s);
-    await script(s.key, [500, 502]);
+    await scriptHook(s.key, [500, 502]);
     const one = await deliver([id!], 1);
     expect(one.retryMessages).toEqual([{ msgId: one.ids[0], delaySeconds: 30 }]);
     const two = await deliver([id!], 2);

@@ -1,37 +1,56 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { sql } from 'drizzle-orm';
+import { and, eq, or, sql } from 'drizzle-orm';
+import { inboxes } from '../db/schema';
+import { asDate, firstRowOf } from '../db/sql';
+import type { LeapDayPolicy } from '../time/anniversaries';
 import { ALL_SCOPES, REPLAY_AS, type AppEnv, type Inbox, type Principal, type Scope } from './context';
 import { ApiError } from './errors';
 import { constantTimeEqual, sha256Hex } from './crypto';
 import { countedAs, enforceRateLimit } from './rate-limit';
 
-type Row = Record<string, unknown>;
+/** An `inboxes` row as raw SQL returns it (`SELECT i.*`): the column names, timestamps as text. */
+export type InboxColumns = {
+  id: string;
+  tenant_id: string;
+  address: string;
+  display_name: string | null;
+  default_timezone: string | null;
+  missed_reply_threshold_days: number | null;
+  anniversary_alert_time: string;
+  leap_day_policy: LeapDayPolicy;
+  created_at: string | Date;
+};
 
-export function inboxFromRow(r: Row, prefix = ''): Inbox {
+export function inboxFromRow(r: InboxColumns): Inbox {
   return {
-    id: r[`${prefix}id`] as string,
-    tenantId: r[`${prefix}tenant_id`] as string,
-    address: r[`${prefix}address`] as string,
-    displayName: (r[`${prefix}display_name`] as string | null) ?? null,
-    defaultTimezone: (r[`${prefix}default_timezone`] as string | null) ?? null,
-    missedReplyThresholdDays: (r[`${prefix}missed_reply_threshold_days`] as number | null) ?? null,
-    anniversaryAlertTime: r[`${prefix}anniversary_alert_time`] as string,
-    leapDayPolicy: r[`${prefix}leap_day_policy`] as Inbox['leapDayPolicy'],
-    createdAt: new Date(r[`${prefix}created_at`] as string),
+    id: r.id,
+    tenantId: r.tenant_id,
+    address: r.address,
+    displayName: r.display_name,
+    defaultTimezone: r.default_timezone,
+    missedReplyThresholdDays: r.missed_reply_threshold_days,
+    anniversaryAlertTime: r.anniversary_alert_time,
+    leapDayPolicy: r.leap_day_policy,
+    createdAt: asDate(r.created_at),
   };
 }
 
+/** An agent token with its inbox: what AGENT_COLUMNS selects. */
+type AgentColumns = InboxColumns & { token_id: string; label: string; scopes: Scope[]; requires_approval: Scope[] };
+/** The rate-limit counter `countedAs` adds to a principal lookup. */
+type Counted = { rl_count: number | string };
+
 const AGENT_COLUMNS = sql`t.id AS token_id, t.label, t.scopes, t.requires_approval, i.*`;
 
-function agentPrincipal(r: Row): Principal {
+function agentPrincipal(r: AgentColumns): Principal {
   return {
     kind: 'agent',
-    tokenId: r.token_id as string,
-    tenantId: r.tenant_id as string,
-    inboxId: r.id as string,
-    label: r.label as string,
-    scopes: r.scopes as Scope[],
-    requiresApproval: r.requires_approval as Scope[],
+    tokenId: r.token_id,
+    tenantId: r.tenant_id,
+    inboxId: r.id,
+    label: r.label,
+    scopes: r.scopes,
+    requiresApproval: r.requires_approval,
     inbox: inboxFromRow(r),
   };
 }
@@ -41,9 +60,8 @@ function agentPrincipal(r: Row): Principal {
  * that made it: a person approved it), or null when the token is gone.
  */
 export async function agentPrincipalById(db: AppEnv['Variables']['db'], tokenId: string): Promise<Principal | null> {
-  const { rows } = await db.execute(sql`
+  const r = await firstRowOf<AgentColumns>(db, sql`
     SELECT ${AGENT_COLUMNS} FROM agent_tokens t JOIN inboxes i ON i.id = t.inbox_id WHERE t.id = ${tokenId}`);
-  const r = rows[0] as Row | undefined;
   return r ? agentPrincipal(r) : null;
 }
 
@@ -85,23 +103,21 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
 
   const hash = await sha256Hex(token);
   if (token.startsWith('gent_')) {
-    const { rows } = await db.execute(countedAs(sql`
+    const r = await firstRowOf<AgentColumns & Counted>(db, countedAs(sql`
       SELECT ${AGENT_COLUMNS} FROM agent_tokens t JOIN inboxes i ON i.id = t.inbox_id
       WHERE t.token_hash = ${hash} AND t.revoked_at IS NULL`, 'token_id', now));
-    const r = rows[0] as Row | undefined;
     if (!r) throw invalidToken();
     enforceRateLimit(c, Number(r.rl_count));
     c.set('principal', agentPrincipal(r));
     return next();
   }
   if (token.startsWith('gses_')) {
-    const { rows } = await db.execute(countedAs(sql`
+    const r = await firstRowOf<{ id: string; tenant_id: string; user_id: string } & Counted>(db, countedAs(sql`
       SELECT id, tenant_id, user_id FROM sessions
       WHERE access_hash = ${hash} AND revoked_at IS NULL AND access_expires_at > ${now.toISOString()}`, 'id', now));
-    const r = rows[0] as Row | undefined;
     if (!r) throw invalidToken();
     enforceRateLimit(c, Number(r.rl_count));
-    c.set('principal', { kind: 'session', sessionId: r.id as string, tenantId: r.tenant_id as string, userId: r.user_id as string });
+    c.set('principal', { kind: 'session', sessionId: r.id, tenantId: r.tenant_id, userId: r.user_id });
     return next();
   }
   throw invalidToken();
@@ -121,7 +137,7 @@ function hasScope(granted: Scope[], required: Scope): boolean {
 function namedInbox(c: Context<AppEnv>): string | undefined {
   const fromQuery = c.req.query('inbox_id');
   const body = c.get('body');
-  const fromBody = body && typeof body === 'object' && !Array.isArray(body) ? (body as Row).inbox_id : undefined;
+  const fromBody = typeof body === 'object' && body !== null && !Array.isArray(body) && 'inbox_id' in body ? body.inbox_id : undefined;
   const v = fromBody ?? fromQuery;
   if (v === undefined || v === null || v === '') return undefined;
   if (typeof v !== 'string') throw ApiError.field('inbox_id', 'must be an inbox id or address');
@@ -129,11 +145,11 @@ function namedInbox(c: Context<AppEnv>): string | undefined {
 }
 
 async function inboxOfTenant(c: Context<AppEnv>, tenantId: string, ref: string): Promise<Inbox> {
-  const { rows } = await c.get('db').execute(sql`
-    SELECT * FROM inboxes WHERE tenant_id = ${tenantId} AND (id = ${ref} OR address = ${ref.toLowerCase()}) LIMIT 1`);
-  const r = rows[0] as Row | undefined;
+  const [r] = await c.get('db').select().from(inboxes)
+    .where(and(eq(inboxes.tenantId, tenantId), or(eq(inboxes.id, ref), eq(inboxes.address, ref.toLowerCase()))))
+    .limit(1);
   if (!r) throw ApiError.notFound('Inbox');
-  return inboxFromRow(r);
+  return r;
 }
 
 function matchesInbox(inbox: Inbox, ref: string): boolean {

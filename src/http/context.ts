@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { Env } from '../env';
 import type { Db } from '../db/client';
 import type { Config } from '../config';
-import type { LeapDayPolicy } from '../time/anniversaries';
+import type { InboxRow } from '../db/schema';
 
 /** Every scope a token can hold (API.md §2); `read` is the composite of every `*:read`. */
 export const ALL_SCOPES = [
@@ -14,17 +14,7 @@ export type Scope = (typeof ALL_SCOPES)[number];
 
 
 /** The inbox a call acts on; every service verb takes one and filters by its id. */
-export interface Inbox {
-  id: string;
-  tenantId: string;
-  address: string;
-  displayName: string | null;
-  defaultTimezone: string | null;
-  missedReplyThresholdDays: number | null;
-  anniversaryAlertTime: string;
-  leapDayPolicy: LeapDayPolicy;
-  createdAt: Date;
-}
+export type Inbox = InboxRow;
 
 export type Principal =
   | { kind: 'agent'; tokenId: string; tenantId: string; inboxId: string; label: string; scopes: Scope[]; requiresApproval: Scope[]; inbox: Inbox }
