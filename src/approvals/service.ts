@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { approvals, type ApprovalRow, type StoredApprovalStatus } from '../db/schema';
 import type { Inbox } from '../http/context';
@@ -77,19 +77,22 @@ export async function getApproval(db: Db, inbox: Inbox, id: string): Promise<App
 export async function decideApproval(
   db: Db, inbox: Inbox, id: string, decision: 'approved' | 'rejected', decidedBy: string, approverTokenId: string | null, now: Date,
 ): Promise<ApprovalRow> {
+  // The decision is one statement on the path that succeeds; only a refusal reads the row again
+  // to say why (unknown, the token's own, or no longer pending).
+  const [row] = await db.update(approvals)
+    .set({ status: decision, decidedAt: now, decidedBy })
+    .where(and(
+      eq(approvals.id, id), eq(approvals.inboxId, inbox.id), eq(approvals.status, 'pending'), sql`${approvals.expiresAt} > ${now.toISOString()}`,
+      approverTokenId ? ne(approvals.tokenId, approverTokenId) : undefined,
+    ))
+    .returning();
+  if (row) return row;
   const current = await getApproval(db, inbox, id);
   if (approverTokenId && current.tokenId === approverTokenId) {
     throw new ApiError(403, 'forbidden', 'A token cannot decide on its own held action.');
   }
-  const [row] = await db.update(approvals)
-    .set({ status: decision, decidedAt: now, decidedBy })
-    .where(and(eq(approvals.id, id), eq(approvals.inboxId, inbox.id), eq(approvals.status, 'pending'), sql`${approvals.expiresAt} > ${now.toISOString()}`))
-    .returning();
-  if (!row) {
-    const view = approvalView(current, now);
-    throw ApiError.badRequest(`This approval is ${view.status === 'pending' ? 'no longer pending' : view.status}; only a pending approval can be decided.`);
-  }
-  return row;
+  const view = approvalView(current, now);
+  throw ApiError.badRequest(`This approval is ${view.status === 'pending' ? 'no longer pending' : view.status}; only a pending approval can be decided.`);
 }
 
 export async function recordApprovalResult(db: Db, id: string, status: number): Promise<void> {
