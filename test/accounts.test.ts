@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { call, newTenant, ADMIN, type Tenant } from './helpers';
+import { sql } from 'drizzle-orm';
+import { ADMIN, call, expectProblem, newTenant, rowsOf, type Tenant } from './helpers';
 
 describe('tenants, sessions and inboxes', () => {
   let t: Tenant;
@@ -18,9 +19,14 @@ describe('tenants, sessions and inboxes', () => {
   });
 
   it('refuses a taken owner email or inbox address with 409', async () => {
-    const r = await call('POST', '/v1/admin/tenants/', { token: ADMIN, body: { name: 'Dup', owner_email: t.email, owner_password: 'long enough pw', inbox_address: `other-${Date.now()}@x.test` } });
-    expect(r.status).toBe(409);
-    expect(r.body.code).toBe('conflict');
+    const fresh = `other-${Date.now()}@x.test`;
+    const r = await call('POST', '/v1/admin/tenants/', { token: ADMIN, body: { name: 'Dup', owner_email: t.email, owner_password: 'long enough pw', inbox_address: fresh } });
+    expectProblem(r, 409, 'conflict');
+    expect(await rowsOf(sql`SELECT 1 FROM inboxes WHERE address = ${fresh}`)).toEqual([]); // nothing half-made
+    const freshEmail = `fresh-${Date.now()}@x.test`;
+    const taken = await call('POST', '/v1/admin/tenants/', { token: ADMIN, body: { name: 'Dup', owner_email: freshEmail, owner_password: 'long enough pw', inbox_address: t.address } });
+    expectProblem(taken, 409, 'conflict');
+    expect(await rowsOf(sql`SELECT 1 FROM users WHERE email = ${freshEmail}`)).toEqual([]);
   });
 
   it('answers wrong password and unknown user alike', async () => {
@@ -90,10 +96,14 @@ describe('tenants, sessions and inboxes', () => {
 
   it('hides another tenant\'s inbox settings behind 404', async () => {
     const other = await newTenant('Other');
-    expect((await call('GET', `/v1/inboxes/${other.inboxId}/settings/`, { token: t.session })).status).toBe(404);
-    expect((await call('PATCH', `/v1/inboxes/${other.inboxId}/settings/`, { token: t.session, body: { leap_day_policy: 'skip' } })).status).toBe(404);
+    const own = async () => (await call('GET', `/v1/inboxes/${other.inboxId}/settings/`, { token: other.session })).body;
+    const before = await own();
+    expectProblem(await call('GET', `/v1/inboxes/${other.inboxId}/settings/`, { token: t.session }), 404, 'not_found');
+    expectProblem(await call('PATCH', `/v1/inboxes/${other.inboxId}/settings/`, { token: t.session, body: { leap_day_policy: 'skip' } }), 404, 'not_found');
     const agent = await t.agent(['settings:read']);
-    expect((await call('GET', `/v1/inboxes/${other.inboxId}/settings/`, { token: agent })).status).toBe(404);
+    expectProblem(await call('GET', `/v1/inboxes/${other.inboxId}/settings/`, { token: agent }), 404, 'not_found');
+    expect(before.leap_day_policy).not.toBe('skip');
+    expect(await own()).toEqual(before); // the PATCH changed nothing
   });
 });
 

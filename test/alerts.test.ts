@@ -1,21 +1,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { inject } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import { call, newTenant, withDb, type Tenant } from './helpers';
+import { call, hookKey, hookUrl, newTenant, received, rowsOf, withDb, type Tenant } from './helpers';
 import { webhookTargetProblem, isPrivateHost } from '../src/alerts/targets';
 import { sql } from 'drizzle-orm';
-
-const receiver = () => inject('webhookReceiver');
-const hookKey = () => `alerts-${crypto.randomUUID()}`;
-
-async function receivedOn(key: string, atLeast = 1, timeoutMs = 15_000): Promise<Array<{ headers: Record<string, string>; body: string }>> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const list = await (await fetch(`${receiver()}/__requests?key=${key}`)).json() as Array<{ headers: Record<string, string>; body: string }>;
-    if (list.length >= atLeast || Date.now() > until) return list;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const webhookAlert = (target = 'https://hooks.example.com/inbox', extra: Record<string, unknown> = {}) => ({
   events: ['contact.birthday'], delivery: { type: 'webhook', target }, ...extra,
@@ -211,8 +198,8 @@ describe('another tenant', () => {
     const b = await newTenant();
     const aAgent = await a.agent(['alerts:read', 'alerts:write']);
     const bAgent = await b.agent(['alerts:read', 'alerts:write']);
-    const key = hookKey();
-    const alert = (await call('POST', '/v1/alerts/', { token: aAgent, body: webhookAlert(`${receiver()}/hook/${key}`) })).body;
+    const key = hookKey('alerts');
+    const alert = (await call('POST', '/v1/alerts/', { token: aAgent, body: webhookAlert(hookUrl(key)) })).body;
     const test = await call('POST', `/v1/alerts/${alert.id}/test/`, { token: aAgent });
     expect(test.status).toBe(202);
     const dlv = test.body.id;
@@ -248,14 +235,14 @@ describe('test firing and deliveries log', () => {
   it('POST /test/ delivers a signed sample through the real queue, logged as delivered', async () => {
     const t = await newTenant();
     const agent = await t.agent(['alerts:read', 'alerts:write']);
-    const key = hookKey();
-    const created = await call('POST', '/v1/alerts/', { token: agent, body: webhookAlert(`${receiver()}/hook/${key}`, { events: ['contact.any'] }) });
+    const key = hookKey('alerts');
+    const created = await call('POST', '/v1/alerts/', { token: agent, body: webhookAlert(hookUrl(key), { events: ['contact.any'] }) });
     expect(created.status).toBe(201);
     const r = await call('POST', `/v1/alerts/${created.body.id}/test/`, { token: agent });
     expect(r.status).toBe(202);
     expect(r.body).toMatchObject({ id: expect.stringMatching(/^dlv_/), firing_id: expect.any(String), type: 'contact.birthday', status: 'pending', attempts: 0 });
 
-    const got = await receivedOn(key);
+    const got = await received(key, 1);
     expect(got).toHaveLength(1);
     const payload = new Webhook(created.body.secret).verify(got[0]!.body, got[0]!.headers) as Record<string, any>;
     expect(payload).toMatchObject({ id: r.body.firing_id, type: 'contact.birthday', inbox_id: t.inboxId, alert_id: created.body.id });
@@ -307,6 +294,10 @@ describe('webhook target guard (ALLOW_PRIVATE_WEBHOOKS off)', () => {
   it('the API applies the deployment policy (tests run with it on)', async () => {
     const t = await newTenant();
     const agent = await t.agent(['alerts:write']);
-    expect((await call('POST', '/v1/alerts/', { token: agent, body: webhookAlert('http://127.0.0.1:1/hook') })).status).toBe(201);
+    const r = await call('POST', '/v1/alerts/', { token: agent, body: webhookAlert('http://127.0.0.1:1/hook') });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ id: expect.stringMatching(/^alr_/), delivery: { type: 'webhook', target: 'http://127.0.0.1:1/hook' }, enabled: true });
+    const stored = await rowsOf(sql`SELECT inbox_id FROM alerts WHERE id = ${r.body.id}`);
+    expect(stored).toEqual([{ inbox_id: t.inboxId }]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { call, newTenant, type Tenant } from './helpers';
+import { call, expectProblem, newTenant, rowsOf, type Tenant } from './helpers';
+import { sql } from 'drizzle-orm';
 
 describe('approval hold', () => {
   let t: Tenant;
@@ -70,18 +71,27 @@ describe('approval hold', () => {
   });
 
   it('validates before holding: an invalid call is a 400, not an approval', async () => {
+    const before = await settings();
+    const pending = async () => (await rowsOf(sql`SELECT id FROM approvals WHERE inbox_id = ${t.inboxId} AND status = 'pending'`)).map((a) => a.id);
+    const heldBefore = await pending();
     const r = await call('PATCH', `/v1/inboxes/${t.inboxId}/settings/`, { token: held, body: { default_timezone: 'Nowhere/Land' } });
-    expect(r.status).toBe(400);
+    expectProblem(r, 400, 'validation_failed');
+    expect(r.body.errors.map((e: { path: string }) => e.path)).toEqual(['default_timezone']);
+    expect(r.body.approval_id).toBeUndefined();
+    expect(await pending()).toEqual(heldBefore); // no approval was stored
+    expect(await settings()).toEqual(before);
   });
 
   it('another inbox\'s approval is 404', async () => {
     const id = await hold({ anniversary_alert_time: '07:00' });
     const other = await newTenant();
-    expect((await call('GET', `/v1/approvals/${id}/?inbox_id=${other.inboxId}`, { token: other.session })).status).toBe(404);
-    expect((await call('POST', `/v1/approvals/${id}/approve/?inbox_id=${other.inboxId}`, { token: other.session })).status).toBe(404);
-    expect((await call('POST', `/v1/approvals/${id}/reject/?inbox_id=${other.inboxId}`, { token: other.session })).status).toBe(404);
-    expect((await call('GET', `/v1/approvals/apr_unknown/?inbox_id=${t.inboxId}`, { token: t.session })).status).toBe(404);
+    expectProblem(await call('GET', `/v1/approvals/${id}/?inbox_id=${other.inboxId}`, { token: other.session }), 404, 'not_found');
+    expectProblem(await call('POST', `/v1/approvals/${id}/approve/?inbox_id=${other.inboxId}`, { token: other.session }), 404, 'not_found');
+    expectProblem(await call('POST', `/v1/approvals/${id}/reject/?inbox_id=${other.inboxId}`, { token: other.session }), 404, 'not_found');
+    expectProblem(await call('GET', `/v1/approvals/apr_unknown/?inbox_id=${t.inboxId}`, { token: t.session }), 404, 'not_found');
     expect((await settings()).anniversary_alert_time).toBe('09:00');
+    // Still pending for its own inbox, neither approved nor rejected by the other tenant.
+    expect((await call('GET', `/v1/approvals/${id}/?inbox_id=${t.inboxId}`, { token: t.session })).body).toMatchObject({ approval_id: id, status: 'pending', result_status: null });
   });
 });
 

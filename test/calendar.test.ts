@@ -1,7 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { call, newTenant } from './helpers';
-import { calendarTenant, q, rowsOf, type Cal } from './events-helpers';
+import { calendarTenant, call, newTenant, q, rowsOf, type Cal } from './helpers';
 
 describe('calendars (collections)', () => {
   let c: Cal;

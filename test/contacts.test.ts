@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { call, newTenant, withDb, type Tenant } from './helpers';
+import { call, expectProblem, newTenant, rowsOf, type Tenant } from './helpers';
 
 const alice = {
   full_name: 'Alice Smith',
@@ -9,10 +9,6 @@ const alice = {
   notes: 'Met at the conference.',
   anniversaries: [{ type: 'Birthday', date: '1984-02-29' }, { type: 'nameday', date: '--12-06' }],
 };
-
-async function rowsOf(query: ReturnType<typeof sql>) {
-  return withDb(async (db) => (await db.execute(query)).rows as Record<string, unknown>[]);
-}
 
 describe('contacts: create, read, shape', () => {
   let t: Tenant;
@@ -86,6 +82,10 @@ describe('contacts: create, read, shape', () => {
   it('accepts the inbox address as inbox_id', async () => {
     const r = await call('POST', '/v1/contacts/', { token: t.session, body: { inbox_id: t.address, full_name: 'By Address' } });
     expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ id: expect.stringMatching(/^ctc_/), full_name: 'By Address' });
+    expect(await rowsOf(sql`SELECT inbox_id FROM contacts WHERE id = ${r.body.id}`)).toEqual([{ inbox_id: t.inboxId }]); // the inbox it names
+    const got = await call('GET', `/v1/contacts/${r.body.id}/?inbox_id=${t.inboxId}`, { token: t.session });
+    expect(got.body).toEqual(r.body);
   });
 });
 
@@ -199,8 +199,10 @@ describe('contacts: validation (each failure a 400 naming the field; nothing sto
   });
 
   it('malformed JSON is a 400, not a 500', async () => {
+    const before = await count();
     const r = await call('POST', '/v1/contacts/', { token: t.session, rawBody: '{"full_name":', headers: { 'content-type': 'application/json' } });
-    expect(r.status).toBe(400);
+    expectProblem(r, 400, 'validation_failed');
+    expect(await count()).toBe(before);
   });
 });
 
@@ -288,7 +290,8 @@ describe('contacts: PATCH', () => {
 
   it('unknown id is 404', async () => {
     const r = await call('PATCH', '/v1/contacts/ctc_missing/', { token: t.session, body: { inbox_id: t.inboxId, notes: 'x' } });
-    expect(r.status).toBe(404);
+    expectProblem(r, 404, 'not_found');
+    expect(await rowsOf(sql`SELECT 1 FROM contacts WHERE id = 'ctc_missing'`)).toEqual([]); // no upsert
   });
 });
 
@@ -324,12 +327,16 @@ describe('contacts: ETag and If-Match', () => {
     const tag = c.headers.get('etag')!;
     await call('PATCH', `/v1/contacts/${c.body.id}/`, { token: t.session, body: { inbox_id: t.inboxId, notes: 'changed' } });
     const stale = await call('DELETE', `/v1/contacts/${c.body.id}/?inbox_id=${t.inboxId}`, { token: t.session, headers: { 'if-match': tag } });
-    expect(stale.status).toBe(412);
-    expect((await call('GET', `/v1/contacts/${c.body.id}/?inbox_id=${t.inboxId}`, { token: t.session })).status).toBe(200);
-    const current = (await call('GET', `/v1/contacts/${c.body.id}/?inbox_id=${t.inboxId}`, { token: t.session })).headers.get('etag')!;
+    expectProblem(stale, 412, 'precondition_failed');
+    const kept = await call('GET', `/v1/contacts/${c.body.id}/?inbox_id=${t.inboxId}`, { token: t.session });
+    expect(kept.status).toBe(200);
+    expect(kept.body).toMatchObject({ id: c.body.id, full_name: 'Etag Person', notes: 'changed' });
+    const current = kept.headers.get('etag')!;
     const del = await call('DELETE', `/v1/contacts/${c.body.id}/?inbox_id=${t.inboxId}`, { token: t.session, headers: { 'if-match': current } });
     expect(del.status).toBe(204);
-    expect((await call('GET', `/v1/contacts/${c.body.id}/?inbox_id=${t.inboxId}`, { token: t.session })).status).toBe(404);
+    expect(del.body).toBeNull();
+    expectProblem(await call('GET', `/v1/contacts/${c.body.id}/?inbox_id=${t.inboxId}`, { token: t.session }), 404, 'not_found');
+    expect(await rowsOf(sql`SELECT 1 FROM contacts WHERE id = ${c.body.id}`)).toEqual([]);
   });
 });
 
@@ -372,7 +379,11 @@ describe('contacts: DELETE, approval hold, idempotent create', () => {
     const held = await call('DELETE', `/v1/contacts/${c.id}/`, { token: agent });
     expect(held.status).toBe(202);
     expect((await call('POST', `/v1/approvals/${held.body.approval_id}/reject/?inbox_id=${t.inboxId}`, { token: t.session })).status).toBe(204);
-    expect((await call('GET', `/v1/contacts/${c.id}/`, { token: agent })).status).toBe(200);
+    const kept = await call('GET', `/v1/contacts/${c.id}/`, { token: agent });
+    expect(kept.status).toBe(200);
+    expect(kept.body).toEqual(c);
+    const ap = await call('GET', `/v1/approvals/${held.body.approval_id}/?inbox_id=${t.inboxId}`, { token: t.session });
+    expect(ap.body).toMatchObject({ status: 'rejected', action_type: 'contacts:delete', result_status: null });
   });
 
   it('Idempotency-Key replays the first create; another body with the key is 409', async () => {
@@ -421,17 +432,24 @@ describe('contacts: scopes and tenant isolation', () => {
 
   it('another tenant\'s contact is 404 for its agent token too', async () => {
     const agent = await b.agent(['contacts:read', 'contacts:write', 'contacts:delete']);
-    expect((await call('GET', `/v1/contacts/${id}/`, { token: agent })).status).toBe(404);
-    expect((await call('PATCH', `/v1/contacts/${id}/`, { token: agent, body: { full_name: 'Hijacked' } })).status).toBe(404);
-    expect((await call('DELETE', `/v1/contacts/${id}/`, { token: agent })).status).toBe(404);
+    expectProblem(await call('GET', `/v1/contacts/${id}/`, { token: agent }), 404, 'not_found');
+    expectProblem(await call('PATCH', `/v1/contacts/${id}/`, { token: agent, body: { full_name: 'Hijacked' } }), 404, 'not_found');
+    expectProblem(await call('DELETE', `/v1/contacts/${id}/`, { token: agent }), 404, 'not_found');
     await untouched();
   });
 
   it('naming another tenant\'s inbox: 404 for a session, 403 for an agent token', async () => {
-    expect((await call('GET', `/v1/contacts/${id}/?inbox_id=${a.inboxId}`, { token: b.session })).status).toBe(404);
-    expect((await call('GET', `/v1/contacts/?inbox_id=${a.inboxId}`, { token: b.session })).status).toBe(404);
+    const leaks = (r: { body: unknown }) => expect(JSON.stringify(r.body)).not.toContain('Alice');
+    const one = await call('GET', `/v1/contacts/${id}/?inbox_id=${a.inboxId}`, { token: b.session });
+    expectProblem(one, 404);
+    leaks(one);
+    const list = await call('GET', `/v1/contacts/?inbox_id=${a.inboxId}`, { token: b.session });
+    expectProblem(list, 404);
+    leaks(list);
     const agent = await b.agent(['contacts:read']);
-    expect((await call('GET', `/v1/contacts/?inbox_id=${a.inboxId}`, { token: agent })).status).toBe(403);
+    const other = await call('GET', `/v1/contacts/?inbox_id=${a.inboxId}`, { token: agent });
+    expectProblem(other, 403);
+    leaks(other);
   });
 
   it('each route needs its scope', async () => {

@@ -145,7 +145,7 @@ describe('webhook delivery', () => {
   it('no answer within 10 seconds is a failed attempt', async () => {
     const s = await setup({ retries: 0, backoff: 'immediate' });
     const [id] = await fire(s);
-    await script(s.key, [{ status: 200, delay_ms: 12_000 }]);
+    await scriptHook(s.key, [{ status: 200, delay_ms: 12_000 }]);
     const started = Date.now();
     const r = await deliver([id!]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(9_500);
@@ -156,7 +156,7 @@ describe('webhook delivery', () => {
   it('410 Gone disables the alert; a disabled alert\'s firings fail without a request', async () => {
     const s = await setup();
     const [first] = await fire(s);
-    await script(s.key, [410]);
+    await scriptHook(s.key, [410]);
     const r = await deliver([first!]);
     expect(r.explicitAcks).toEqual(r.ids);
     expect(await row(first!)).toMatchObject({ status: 'failed', attempts: 1, last_status_code: 410 });

@@ -2,21 +2,12 @@
 // original start), exclude (EXDATE), and how series changes treat them.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { call, newTenant, withDb, type Tenant } from './helpers';
+import { calendarTenant, call, rowsOf, type Cal, type Tenant } from './helpers';
 
-async function rowsOf(query: ReturnType<typeof sql>) {
-  return withDb(async (db) => (await db.execute(query)).rows as Record<string, any>[]);
-}
-
+let c: Cal;
 let t: Tenant;
-let personal: string;
 const q = () => `inbox_id=${t.inboxId}`;
-
-async function ev(body: Record<string, unknown>): Promise<any> {
-  const r = await call('POST', '/v1/calendar/events/', { token: t.session, body: { inbox_id: t.inboxId, calendar_id: personal, ...body } });
-  if (r.status !== 201) throw new Error(`event: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body;
-}
+const ev = (body: Record<string, unknown>): Promise<any> => c.ev(body);
 const get = (id: string) => call('GET', `/v1/calendar/events/${id}/?${q()}`, { token: t.session });
 const patch = (id: string, body: Record<string, unknown>, opts: { now?: string; headers?: Record<string, string> } = {}) =>
   call('PATCH', `/v1/calendar/events/${id}/`, { token: t.session, body: { inbox_id: t.inboxId, ...body }, ...opts });
@@ -29,8 +20,8 @@ async function window(after: string, before: string, seriesId: string) {
 }
 
 beforeAll(async () => {
-  t = await newTenant();
-  personal = (await call('GET', `/v1/calendar/collections/?${q()}`, { token: t.session })).body.find((c: any) => c.isDefault).id;
+  c = await calendarTenant();
+  t = c.t;
 });
 
 describe('reading one occurrence', () => {
@@ -101,7 +92,7 @@ describe('changing one occurrence', () => {
 
   it('series-only fields are 400 on an occurrence; If-Match is honoured', async () => {
     for (const field of ['recurrence_rules', 'time_zone', 'participants', 'calendar_id']) {
-      const value = field === 'recurrence_rules' ? [] : field === 'participants' ? [] : field === 'time_zone' ? 'UTC' : personal;
+      const value = field === 'recurrence_rules' ? [] : field === 'participants' ? [] : field === 'time_zone' ? 'UTC' : c.personal;
       const r = await patch(occ(), { [field]: value });
       expect(r.status, field).toBe(400);
       expect(r.body.errors[0].path).toBe(field);

@@ -2,41 +2,7 @@
 // events seen from other zones, RRULE edge cases, EXDATE/RDATE, and windows over old series.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { call, newTenant, withDb, type Tenant } from './helpers';
-
-interface Cal {
-  t: Tenant;
-  personal: string;
-  ev(body: Record<string, unknown>): Promise<any>;
-  window(after: string | null, before: string | null, extra?: string): Promise<any>;
-  settings(body: Record<string, unknown>): Promise<void>;
-}
-
-async function calendarTenant(): Promise<Cal> {
-  const t = await newTenant();
-  const cals = await call('GET', `/v1/calendar/collections/?inbox_id=${t.inboxId}`, { token: t.session });
-  const personal = cals.body.find((c: any) => c.isDefault).id;
-  return {
-    t, personal,
-    async ev(body) {
-      const r = await call('POST', '/v1/calendar/events/', { token: t.session, body: { inbox_id: t.inboxId, calendar_id: personal, ...body } });
-      if (r.status !== 201) throw new Error(`event: ${r.status} ${JSON.stringify(r.body)}`);
-      return r.body;
-    },
-    async window(after, before, extra = '') {
-      const qs = [`inbox_id=${t.inboxId}`, 'limit=200'];
-      if (after) qs.push(`after=${encodeURIComponent(after)}`);
-      if (before) qs.push(`before=${encodeURIComponent(before)}`);
-      const r = await call('GET', `/v1/calendar/events/?${qs.join('&')}${extra}`, { token: t.session });
-      if (r.status !== 200) throw new Error(`list: ${r.status} ${JSON.stringify(r.body)}`);
-      return r.body;
-    },
-    async settings(body) {
-      const r = await call('PATCH', `/v1/inboxes/${t.inboxId}/settings/`, { token: t.session, body });
-      if (r.status !== 200) throw new Error(`settings: ${r.status}`);
-    },
-  };
-}
+import { calendarTenant, call, withDb, type Cal } from './helpers';
 
 const starts = (page: any) => page.results.map((e: any) => e.start);
 const suffixes = (page: any) => page.results.map((e: any) => e.event_id.split('_').pop());

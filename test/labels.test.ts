@@ -1,12 +1,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { call, newTenant, withDb, type Tenant } from './helpers';
+import { call, expectProblem, newTenant, rowsOf, withDb, type Tenant } from './helpers';
 import { labelIdsOf } from '../src/labels/service';
 import type { Inbox } from '../src/http/context';
-
-async function rowsOf(query: ReturnType<typeof sql>) {
-  return withDb(async (db) => (await db.execute(query)).rows as Record<string, unknown>[]);
-}
 
 let eventSeq = 0;
 /** An event row written straight into the table the calendar owns (titles are read from it). */
@@ -169,15 +165,25 @@ describe('context labels: associations', () => {
   });
 
   it('unknown entity or label is 404', async () => {
-    expect((await link(contactLabel, 'contact', 'ctc_nobody')).status).toBe(404);
-    expect((await link(calendarLabel, 'event', 'evt_nothing')).status).toBe(404);
-    expect((await link('lbl_nothing', 'contact', contactId)).status).toBe(404);
-    expect((await unlink('lbl_nothing', 'contact', contactId)).status).toBe(404);
-    expect((await unlink(contactLabel, 'contact', 'ctc_nobody')).status).toBe(404);
+    const associations = () => rowsOf(sql`
+      SELECT label_id, entity_type, entity_id FROM label_entities WHERE inbox_id = ${t.inboxId} ORDER BY label_id, entity_type, entity_id`);
+    const before = await associations();
+    expectProblem(await link(contactLabel, 'contact', 'ctc_nobody'), 404, 'not_found');
+    expectProblem(await link(calendarLabel, 'event', 'evt_nothing'), 404, 'not_found');
+    expectProblem(await link('lbl_nothing', 'contact', contactId), 404, 'not_found');
+    expectProblem(await unlink('lbl_nothing', 'contact', contactId), 404, 'not_found');
+    expectProblem(await unlink(contactLabel, 'contact', 'ctc_nobody'), 404, 'not_found');
+    expect(await associations()).toEqual(before);
   });
 
   it('an event occurrence id labels its series', async () => {
-    const series = await insertEvent(t, 'Weekly sync');
+    // A real weekly series (through the API), so 2030-01-08 10:00Z is one of its occurrences.
+    const personal = (await call('GET', `/v1/calendar/collections/?inbox_id=${t.inboxId}`, { token: t.session })).body.find((c: any) => c.isDefault).id;
+    const created = await call('POST', '/v1/calendar/events/', { token: t.session, body: {
+      inbox_id: t.inboxId, calendar_id: personal, title: 'Weekly sync', start: '2030-01-01T10:00:00Z', duration: 'PT1H', recurrence_rules: ['RRULE:FREQ=WEEKLY'],
+    } });
+    expect(created.status).toBe(201);
+    const series = created.body.event_id as string;
     expect((await link(calendarLabel, 'event', `${series}_20300108T100000Z`)).status).toBe(204);
     expect((await entities(calendarLabel)).results.map((e: { entity_id: string }) => e.entity_id)).toContain(series);
     expect((await unlink(calendarLabel, 'event', `${series}_20300108T100000Z`)).status).toBe(204);
@@ -305,8 +311,14 @@ describe('context labels: scopes and tenant isolation', () => {
     const l = (await call('POST', '/v1/context/', { token: a.session, body: { inbox_id: a.inboxId, name: 'Doomed', label_type: 'any' } })).body.label_id;
     const held = await call('DELETE', `/v1/context/${l}/`, { token: agent });
     expect(held.status).toBe(202);
-    expect((await call('GET', `/v1/context/${l}/`, { token: agent })).status).toBe(200);
+    expect(held.body).toEqual({ queued: true, approval_id: expect.stringMatching(/^apr_/) });
+    const waiting = await call('GET', `/v1/context/${l}/`, { token: agent });
+    expect(waiting.status).toBe(200);
+    expect(waiting.body).toMatchObject({ label_id: l, name: 'Doomed' });
     expect((await call('POST', `/v1/approvals/${held.body.approval_id}/approve/?inbox_id=${a.inboxId}`, { token: a.session })).status).toBe(204);
-    expect((await call('GET', `/v1/context/${l}/`, { token: agent })).status).toBe(404);
+    expectProblem(await call('GET', `/v1/context/${l}/`, { token: agent }), 404, 'not_found');
+    expect(await rowsOf(sql`SELECT 1 FROM labels WHERE id = ${l}`)).toEqual([]);
+    const ap = await call('GET', `/v1/approvals/${held.body.approval_id}/?inbox_id=${a.inboxId}`, { token: a.session });
+    expect(ap.body).toMatchObject({ status: 'approved', action_type: 'context:write', result_status: 204 });
   });
 });

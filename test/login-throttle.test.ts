@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import fc from 'fast-check';
-import { call, newTenant, withDb, type Answer, type Tenant } from './helpers';
+import { call, expectProblem, newTenant, withDb, type Answer, type Tenant } from './helpers';
 import { THROTTLE, clientAddress, normaliseEmail, windowOf } from '../src/accounts/throttle';
 import { sql } from 'drizzle-orm';
 
@@ -22,12 +22,6 @@ function login(email: string, password: string, opts: { ip?: string; now: Date }
 
 function refresh(token: string, opts: { ip?: string; now: Date }): Promise<Answer> {
   return call('POST', '/auth/refresh/', { body: { refresh_token: token }, now: opts.now, headers: opts.ip ? { 'cf-connecting-ip': opts.ip } : {} });
-}
-
-function expectProblem(r: Answer, status: number, code: string) {
-  expect(r.status).toBe(status);
-  expect(r.headers.get('content-type')).toContain('application/problem+json');
-  expect(r.body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
 }
 
 /** What a client can observe, minus what differs per request by design (the request id). */

@@ -5,42 +5,16 @@
 // inbox), so each test makes its own tenant, only looks at its own ledger rows, and dates its
 // events in its own stretch of 2022 (other files use 2024 and later, or the real clock).
 import { describe, it, expect } from 'vitest';
-import { inject } from 'vitest';
-import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, waitOnExecutionContext } from 'cloudflare:test';
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { Webhook } from 'standardwebhooks';
 import { sql } from 'drizzle-orm';
 import worker from '../src/index';
 import type { AlertMessage, Env } from '../src/env';
-import { call, newTenant, testEnv, withDb, type Tenant } from './helpers';
+import { call, deliver, hookKey, hookUrl, newTenant, received, recorder, testEnv, withDb, type Recorder, type Tenant } from './helpers';
 import { windowFor } from '../src/jobs/scan/window';
 import { scanDue } from '../src/jobs/scan';
 import type { AlertQueue } from '../src/alerts/ledger';
 import { dataSchemaOf } from '../src/alerts/payload';
-
-const receiver = () => inject('webhookReceiver');
-
-interface Recorder {
-  sent: string[];
-  sendBatch(messages: Iterable<MessageSendRequest<AlertMessage>>): Promise<void>;
-  send(message: AlertMessage): Promise<void>;
-}
-
-/** Stands in for the ALERTS binding: records what the scan sends (or refuses it). */
-function recorder(failing = false): Recorder {
-  const r: Recorder = {
-    sent: [],
-    async sendBatch(messages) {
-      if (failing) throw new Error('queue unavailable');
-      const list = [...messages];
-      if (list.length > 100) throw new Error('sendBatch takes at most 100 messages');
-      r.sent.push(...list.map((m) => m.body.delivery_id));
-    },
-    async send(m) {
-      r.sent.push(m.delivery_id);
-    },
-  };
-  return r;
-}
 
 /**
  * A test's own run of minute scans: each call scans (the previous call's instant, `at`], the
@@ -77,16 +51,6 @@ async function setWatermark(at: string): Promise<void> {
     ON CONFLICT (name) DO UPDATE SET watermark = EXCLUDED.watermark`));
 }
 
-/** Hands messages to the real queue handler, as the ALERTS queue would. */
-async function deliver(ids: string[], attempts = 1) {
-  const batch = createMessageBatch<AlertMessage>('inbox-alerts', ids.map((id) => ({
-    id: `msg-${id}-${attempts}-${crypto.randomUUID()}`, timestamp: new Date(), attempts, body: { delivery_id: id },
-  })));
-  const ctx = createExecutionContext();
-  await worker.queue(batch, testEnv, ctx);
-  return getQueueResult(batch, ctx);
-}
-
 interface Firing {
   id: string;
   firing_id: string;
@@ -110,10 +74,6 @@ async function firingsOf(t: Tenant): Promise<Firing[]> {
   });
 }
 
-async function received(key: string): Promise<Array<{ headers: Record<string, string>; body: string }>> {
-  return (await fetch(`${receiver()}/__requests?key=${key}`)).json();
-}
-
 interface Inbox {
   t: Tenant;
   agent: string;
@@ -130,8 +90,8 @@ async function inbox(settings: Record<string, unknown> = {}): Promise<Inbox> {
   }
   const agent = await t.agent(['alerts:read', 'alerts:write', 'contacts:write', 'calendar:read', 'calendar:write', 'calendar:delete', 'task:read']);
   const cals = await call('GET', '/v1/calendar/collections/', { token: agent });
-  const key = `scan-${crypto.randomUUID()}`;
-  return { t, agent, calendar: cals.body.find((c: { isDefault: boolean }) => c.isDefault).id, key, hook: `${receiver()}/hook/${key}` };
+  const key = hookKey('scan');
+  return { t, agent, calendar: cals.body.find((c: { isDefault: boolean }) => c.isDefault).id, key, hook: hookUrl(key) };
 }
 
 async function alert(i: Inbox, body: Record<string, unknown>) {

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { call, newTenant, type Tenant } from './helpers';
+import { call, expectProblem, newTenant, type Tenant } from './helpers';
 
 describe('authentication failure modes', () => {
   let t: Tenant;
@@ -8,15 +8,6 @@ describe('authentication failure modes', () => {
     t = await newTenant();
     other = await newTenant();
   });
-
-  const expectProblem = (r: { status: number; body: any; headers: Headers }, status: number, code: string) => {
-    expect(r.status).toBe(status);
-    expect(r.headers.get('content-type')).toContain('application/problem+json');
-    expect(r.body).toMatchObject({ status, code });
-    expect(typeof r.body.title).toBe('string');
-    expect(typeof r.body.detail).toBe('string');
-    expect(r.body.request_id).toBe(r.headers.get('x-request-id'));
-  };
 
   it('no token → 401', async () => {
     expectProblem(await call('GET', `/v1/approvals/?inbox_id=${t.inboxId}`), 401, 'unauthorized');

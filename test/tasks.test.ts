@@ -1,17 +1,14 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { call, newTenant, withDb, type Tenant } from './helpers';
+import { call, expectProblem, newTenant, rowsOf, withDb, type Tenant } from './helpers';
 import { createTask } from '../src/tasks/service';
-import { inboxFromRow } from '../src/http/auth';
+import { inboxFromRow, type InboxColumns } from '../src/http/auth';
 
 const T0 = '2026-05-28T10:00:00Z';
 const at = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
 
 async function countTasks(inboxId: string): Promise<number> {
-  return withDb(async (db) => {
-    const { rows } = await db.execute(sql`SELECT count(*)::int AS n FROM tasks WHERE inbox_id = ${inboxId}`);
-    return (rows[0] as { n: number }).n;
-  });
+  return (await rowsOf(sql`SELECT count(*)::int AS n FROM tasks WHERE inbox_id = ${inboxId}`))[0]!.n;
 }
 
 describe('tasks', () => {
@@ -209,10 +206,16 @@ describe('tasks', () => {
 
     it('DELETE answers 204, then the task is gone', async () => {
       const task = await create({ summary: 'Delete me' });
-      expect((await api('DELETE', `/v1/tasks/${task.uid}/`)).status).toBe(204);
-      expect((await api('GET', `/v1/tasks/${task.uid}/`)).status).toBe(404);
-      expect((await api('DELETE', `/v1/tasks/${task.uid}/`)).status).toBe(404);
-      expect((await api('PATCH', `/v1/tasks/${task.uid}/`, { body: { summary: 'x' } })).status).toBe(404);
+      const del = await api('DELETE', `/v1/tasks/${task.uid}/`);
+      expect(del.status).toBe(204);
+      expect(del.body).toBeNull();
+      expect(await rowsOf(sql`SELECT 1 FROM tasks WHERE uid = ${task.uid}`)).toEqual([]);
+      expectProblem(await api('GET', `/v1/tasks/${task.uid}/`), 404, 'not_found');
+      const list = await api('GET', '/v1/tasks/?limit=200');
+      expect(list.body.results.map((x: { uid: string }) => x.uid)).not.toContain(task.uid);
+      expectProblem(await api('DELETE', `/v1/tasks/${task.uid}/`), 404, 'not_found');
+      expectProblem(await api('PATCH', `/v1/tasks/${task.uid}/`, { body: { summary: 'x' } }), 404, 'not_found');
+      expect(await rowsOf(sql`SELECT 1 FROM tasks WHERE uid = ${task.uid}`)).toEqual([]); // the PATCH made nothing
     });
   });
 
@@ -286,7 +289,7 @@ describe('tasks', () => {
     const firingId = `fir_${Date.now()}_${Math.random().toString(36).slice(2)}`;
     const [first, second] = await withDb(async (db) => {
       const { rows } = await db.execute(sql`SELECT * FROM inboxes WHERE id = ${t.inboxId}`);
-      const inbox = inboxFromRow(rows[0] as Record<string, unknown>);
+      const inbox = inboxFromRow(rows[0] as InboxColumns);
       const now = new Date(T0);
       const a = await createTask(db, inbox, { summary: 'Call Alice — Birthday', due_date: '2026-06-01' }, now, { firingId });
       const b = await createTask(db, inbox, { summary: 'Call Alice — Birthday (again)' }, new Date(Date.parse(T0) + 60_000), { firingId });

@@ -5,8 +5,7 @@
 import { describe, it, expect, beforeAll, beforeEach } from 'vitest';
 import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
-import { call } from './helpers';
-import { calendarTenant, q, rowsOf, type Cal } from './events-helpers';
+import { calendarTenant, call, q, rowsOf, type Cal } from './helpers';
 import {
   RANGE_MAX_ISO, RANGE_MAX_MS, RANGE_MIN_ISO, RANGE_MIN_MS, clampToRange, isInRange, rangeProblem, readTime,
 } from '../src/time';
