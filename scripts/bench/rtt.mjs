@@ -50,7 +50,7 @@ async function main() {
   const json = { ...auth, 'content-type': 'application/json' };
   let n = 0;
   const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
-  /** [label, () => fetch init + path, expected status] */
+  /** [label, (prepared) => [path, fetch init], expected status, prepare? (untimed, per run)] */
   const requests = [
     ['GET /health (no auth)', () => ['/health', {}], 200],
     ['GET /v1/events/types/ (public)', () => ['/v1/events/types/', {}], 200],
@@ -71,10 +71,16 @@ async function main() {
     ['GET /v1/agenda/?days=7', () => ['/v1/agenda/?days=7', { headers: auth }], 200],
     ['GET /v1/alerts/', () => ['/v1/alerts/', { headers: auth }], 200],
     ['POST held DELETE → 202', () => [`/v1/contacts/${contact.id}/`, { method: 'DELETE', headers: { authorization: `Bearer ${held}` } }], 202],
+    // Approving runs the held call (a contact's DELETE) through the whole app again.
+    ['POST /v1/approvals/{id}/approve/', (id) => [`/v1/approvals/${id}/approve/`, { method: 'POST', headers: auth }], 204, async () => {
+      const victim = await api(base, 'POST', '/v1/contacts/', { token, body: { full_name: `Doomed ${n++}` } });
+      return (await api(base, 'DELETE', `/v1/contacts/${victim.id}/`, { token: held })).approval_id;
+    }],
   ];
 
-  const timeOne = async (make, expected) => {
-    const [path, init] = make();
+  // The prepare step runs before the clock starts.
+  const timeOne = async (make, expected, prepare) => {
+    const [path, init] = make(prepare ? await prepare() : undefined);
     const t = performance.now();
     const res = await fetch(`${base}${path}`, init);
     await res.arrayBuffer();
@@ -82,19 +88,19 @@ async function main() {
     if (res.status !== expected) throw new Error(`${init.method ?? 'GET'} ${path}: ${res.status}, expected ${expected}`);
     return ms;
   };
-  const p50 = async (make, expected) => {
-    for (let i = 0; i < WARMUP; i++) await timeOne(make, expected);
+  const p50 = async (make, expected, prepare) => {
+    for (let i = 0; i < WARMUP; i++) await timeOne(make, expected, prepare);
     const ms = [];
-    for (let i = 0; i < RUNS; i++) ms.push(await timeOne(make, expected));
+    for (let i = 0; i < RUNS; i++) ms.push(await timeOne(make, expected, prepare));
     return percentiles(ms).p50;
   };
 
   const rows = [];
-  for (const [label, make, expected] of requests) {
+  for (const [label, make, expected, prepare] of requests) {
     proxy.setRtt(0);
-    const near = await p50(make, expected);
+    const near = await p50(make, expected, prepare);
     proxy.setRtt(RTT);
-    const far = await p50(make, expected);
+    const far = await p50(make, expected, prepare);
     proxy.setRtt(0);
     rows.push({ label, near, far, trips: (far - near) / RTT });
   }

@@ -13,7 +13,7 @@ import { eventCancelledData } from './payload';
 
 /** What the calendar knows about the event (or occurrence) being deleted or cancelled. */
 export interface CancelledEvent {
-  /** Series id, or occurrence id (`<series>_<UTC basic start>`). */
+  /** Series id, or occurrence id (`occurrenceId` of src/time/occurrences.ts). */
   id: string;
   calendarId: string;
   title: string;

@@ -8,7 +8,8 @@ import type { Env } from '../env';
 import type { Inbox } from '../http/context';
 import { recordEventCancelled, type CancelledEvent } from '../alerts/emit';
 import type { EventRecord, OverrideRecord } from './event-store';
-import { occurrenceId, occurrenceTiming } from './event-view';
+import { occurrenceId } from '../time/occurrences';
+import { occurrenceTiming } from './event-view';
 
 export type { CancelledEvent };
 

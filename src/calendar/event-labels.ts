@@ -6,7 +6,7 @@ import type { Db } from '../db/client';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
 import { associateEntity, dissociateEntity } from '../labels/service';
-import { parseEventId } from './event-view';
+import { parseEventId } from '../time/occurrences';
 import { getEvent } from './events';
 
 /** The series id behind an event or occurrence id; 404 when the occurrence does not exist. */

@@ -8,8 +8,8 @@
  * viewer west of the event's zone.
  */
 import type { Inbox } from '../http/context';
-import { addDays, instantToWall, toIsoZ, toUtcBasic, fromUtcBasic, wallToInstant } from '../time/zones';
-import { isInRange } from '../time/range';
+import { addDays, instantToWall, toIsoZ, wallToInstant } from '../time/zones';
+import { occurrenceId } from '../time/occurrences';
 import type { EventRecord, OverrideRecord } from './event-store';
 import type { EventView } from './schemas';
 
@@ -91,21 +91,6 @@ export function seriesView(inbox: Inbox, rec: EventRecord): EventView {
     created_at: toIsoZ(rec.createdAt),
     updated_at: toIsoZ(rec.updatedAt),
   };
-}
-
-export function occurrenceId(seriesId: string, originalStart: Date): string {
-  return `${seriesId}_${toUtcBasic(originalStart)}`;
-}
-
-/**
- * `evt_…_20240603T130000Z` → series id and original start; a plain id → itself. An occurrence
- * outside the supported range (src/time/range.ts) is never listed, so its id names nothing.
- */
-export function parseEventId(id: string): { seriesId: string; originalStart: Date | null } | null {
-  const m = /^(.+)_(\d{8}T\d{6}Z)$/.exec(id);
-  if (!m) return { seriesId: id, originalStart: null };
-  const at = fromUtcBasic(m[2]!);
-  return at && isInRange(at.getTime()) ? { seriesId: m[1]!, originalStart: at } : null;
 }
 
 export function occurrenceView(inbox: Inbox, rec: EventRecord, originalStart: Date, o: OverrideRecord | undefined): EventView {

@@ -13,8 +13,9 @@ import { wallToInstant } from '../time/zones';
 import { findCalendar } from './collections';
 import type { EventRecord } from './event-store';
 import { inTx, mustLoad, type Precondition } from './access';
-import { occurrenceView, parseEventId, seriesView } from './event-view';
-import { assertRulesInRange, assertSpanInRange, buildSchedule, isOccurrenceOf, parseEventDuration, parseStartWall, zoneName } from './schedule';
+import { isOccurrence, parseEventId } from '../time/occurrences';
+import { occurrenceView, seriesView } from './event-view';
+import { assertRulesInRange, assertSpanInRange, buildSchedule, parseEventDuration, parseStartWall, zoneName } from './schedule';
 import { deleteOccurrence, updateOccurrence } from './occurrences';
 import { announceCancelled, cancelledSeries, type CancelledEvent } from './cancellation';
 import type { CreateEventInput, EventView, PatchEventInput } from './schemas';
@@ -57,7 +58,7 @@ export async function getEvent(db: Db, inbox: Inbox, id: string): Promise<EventV
   if (!ref) throw ApiError.notFound('Event');
   if (!ref.originalStart) return seriesView(inbox, await mustLoad(db, inbox, ref.seriesId, 'none'));
   const rec = await mustLoad(db, inbox, ref.seriesId, ref.originalStart);
-  if (!isOccurrenceOf(rec, ref.originalStart)) throw ApiError.notFound('Event occurrence');
+  if (!isOccurrence(rec, ref.originalStart)) throw ApiError.notFound('Event');
   return occurrenceView(inbox, rec, ref.originalStart, rec.overrides[0]);
 }
 
@@ -116,7 +117,7 @@ export async function updateEvent(db: Db, env: Env, inbox: Inbox, id: string, in
 
 /** Overrides keyed by a start that is no longer an occurrence of the new schedule are dropped. */
 async function dropStaleOverrides(tx: Db, inbox: Inbox, rec: EventRecord, s: ReturnType<typeof buildSchedule>) {
-  const stale = rec.overrides.filter((o) => !isOccurrenceOf(s, o.originalStartAt));
+  const stale = rec.overrides.filter((o) => !isOccurrence(s, o.originalStartAt));
   if (stale.length === 0) return;
   await tx.execute(sql`
     DELETE FROM event_overrides WHERE inbox_id = ${inbox.id} AND event_id = ${rec.id}

@@ -11,12 +11,10 @@ import { ApiError } from '../http/errors';
 import type { Page } from '../http/pagination';
 import { DAY_MS } from '../time/zones';
 import { clampToRange, type RangeKind } from '../time/range';
-import { occurrencesInWindow, DEFAULT_MAX_OCCURRENCES } from '../time/recurrence';
-import { decorate, loadEventPage, loadWindowCandidates, type EventRecord, type OverrideRecord } from './event-store';
-import {
-  isAllDay, occurrenceId, occurrenceTiming, occurrenceView, seriesTiming, seriesView, spanOf,
-} from './event-view';
-import { isOccurrenceOf, parseStart, specOf } from './schedule';
+import { expandOccurrences } from '../time/occurrences';
+import { decorate, loadEventPage, loadWindowCandidates, type EventRecord } from './event-store';
+import { isAllDay, occurrenceTiming, occurrenceView, seriesTiming, seriesView, spanOf } from './event-view';
+import { parseStart } from './schedule';
 import { findCalendar } from './collections';
 import type { EventView } from './schemas';
 
@@ -87,20 +85,16 @@ function collectHits(inbox: Inbox, rec: EventRecord, ws: number, we: number, out
     if (overlaps(span)) out.push({ start: span.start, id: rec.id, rec, render: () => seriesView(inbox, rec) });
     return;
   }
-  const byOriginal = new Map<number, OverrideRecord>(rec.overrides.map((o) => [o.originalStartAt.getTime(), o]));
-  const slack = isAllDay(rec.startLocal, rec.durationSeconds) ? FLOAT_SLACK_MS : 0;
-  const seen = new Set<number>();
-  const consider = (original: Date, o: OverrideRecord | undefined) => {
-    seen.add(original.getTime());
-    const span = spanOf(inbox, rec, occurrenceTiming(rec, original, o));
-    if (!overlaps(span)) return;
-    out.push({ start: span.start, id: occurrenceId(rec.id, original), rec, render: () => occurrenceView(inbox, rec, original, o) });
-  };
-  const starts = occurrencesInWindow(specOf(rec), new Date(ws - slack), new Date(we + slack), DEFAULT_MAX_OCCURRENCES);
-  for (const original of starts) consider(original, byOriginal.get(original.getTime()));
-  // Occurrences moved into the window from outside it.
-  for (const o of rec.overrides) {
-    if (seen.has(o.originalStartAt.getTime()) || (!o.startAt && o.durationSeconds === null)) continue;
-    if (isOccurrenceOf(rec, o.originalStartAt)) consider(o.originalStartAt, o);
+  // Series expand in their own zone (src/time/occurrences.ts), each occurrence matched on its
+  // span as the viewer sees it; an all-day series may sit up to a day either side in that zone.
+  const occurrences = expandOccurrences(rec, rec.overrides, {
+    window: {
+      overlapping: { from: new Date(ws), to: new Date(we) },
+      span: (o) => spanOf(inbox, rec, occurrenceTiming(rec, o.originalStart, o.change)),
+      slackMs: isAllDay(rec.startLocal, rec.durationSeconds) ? FLOAT_SLACK_MS : 0,
+    },
+  });
+  for (const o of occurrences) {
+    out.push({ start: o.span.start, id: o.id, rec, render: () => occurrenceView(inbox, rec, o.originalStart, o.change) });
   }
 }

@@ -10,10 +10,11 @@ import type { Env } from '../env';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
 import { instantToWall, toUtcBasic } from '../time/zones';
+import { isOccurrence } from '../time/occurrences';
 import { inTx, mustLoad, type Precondition } from './access';
 import type { EventRecord } from './event-store';
 import { occurrenceView, shownZone } from './event-view';
-import { assertSpanInRange, buildSchedule, isOccurrenceOf, parseEventDuration, parseStart } from './schedule';
+import { assertSpanInRange, buildSchedule, parseEventDuration, parseStart } from './schedule';
 import { announceCancelled, cancelledOccurrence } from './cancellation';
 import type { EventView, PatchEventInput } from './schemas';
 
@@ -22,7 +23,7 @@ const SERIES_ONLY = ['calendar_id', 'time_zone', 'participants', 'recurrence_rul
 
 async function loadOccurrence(tx: Db, inbox: Inbox, seriesId: string, originalStart: Date): Promise<EventRecord> {
   const rec = await mustLoad(tx, inbox, seriesId, originalStart, true);
-  if (!isOccurrenceOf(rec, originalStart)) throw ApiError.notFound('Event occurrence');
+  if (!isOccurrence(rec, originalStart)) throw ApiError.notFound('Event');
   return rec;
 }
 

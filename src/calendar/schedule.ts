@@ -7,7 +7,7 @@ import { ApiError } from '../http/errors';
 import { readTime } from '../time/parse';
 import { MAX_DURATION_SECONDS, parseDuration } from '../time/duration';
 import {
-  nextOccurrenceAtOrAfter, occurrencesInWindow, parseRecurrenceRules, seriesEnd, type SeriesSpec,
+  nextOccurrenceAtOrAfter, parseRecurrenceRules, seriesEnd, type SeriesSpec,
 } from '../time/recurrence';
 import { DAY_MS, canonicalTimeZone, formatWallMs, instantToWall, offsetMsAt, wallToInstant } from '../time/zones';
 import {
@@ -113,7 +113,7 @@ export function assertRulesInRange(lines: string[]): void {
   });
 }
 
-export function specOf(s: { startLocal: string; timeZone: string; durationSeconds: number; recurrenceRules: string[] }): SeriesSpec {
+function specOf(s: { startLocal: string; timeZone: string; durationSeconds: number; recurrenceRules: string[] }): SeriesSpec {
   return { startLocal: s.startLocal, timeZone: s.timeZone, durationSeconds: s.durationSeconds, rules: s.recurrenceRules };
 }
 
@@ -151,12 +151,4 @@ export function buildSchedule(
     seriesEndAt: end && new Date(clampToRange(end.getTime())),
     nextOccurrenceAt: next && next.getTime() < RANGE_MAX_MS ? new Date(clampToRange(next.getTime())) : null,
   };
-}
-
-/** Whether `start` is an occurrence of the series (exclusions applied). */
-export function isOccurrenceOf(s: { startLocal: string; timeZone: string; durationSeconds: number; recurrenceRules: string[]; isRecurring: boolean }, start: Date): boolean {
-  if (!s.isRecurring) return false;
-  const t = start.getTime();
-  // Zero length: only an occurrence starting exactly in [t, t + 1 ms) counts, not ones overlapping it.
-  return occurrencesInWindow({ ...specOf(s), durationSeconds: 0 }, start, new Date(t + 1), 1).some((d) => d.getTime() === t);
 }

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { AppEnv, Principal } from './context';
 import { ApiError } from './errors';
 import { sha256Hex } from './crypto';
+import { firstRowOf } from '../db/sql';
 
 const WINDOW_MS = 24 * 60 * 60 * 1000;
 const REPLAYED_HEADERS = ['content-type', 'etag', 'location'];
@@ -28,20 +29,24 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${JSON.stringify(c.get('body') ?? null)}`);
   const expired = new Date(now.getTime() - WINDOW_MS).toISOString();
 
-  const claim = await db.execute(sql`
+  // One statement claims the key (a placeholder row) and, when it was already taken, reads what
+  // the earlier request left there (the statement's snapshot still shows it).
+  const found = await firstRowOf<{ claimed: number; request_hash: string | null; status_code: number | null; response_body: string | null; response_headers: string | null }>(db, sql`
     WITH gone AS (
       DELETE FROM idempotency_keys WHERE principal_id = ${principal} AND key = ${key} AND created_at < ${expired}
+    ),
+    claimed AS (
+      INSERT INTO idempotency_keys (principal_id, key, request_hash, created_at)
+      VALUES (${principal}, ${key}, ${requestHash}, ${now.toISOString()})
+      ON CONFLICT (principal_id, key) DO NOTHING
+      RETURNING key
     )
-    INSERT INTO idempotency_keys (principal_id, key, request_hash, created_at)
-    VALUES (${principal}, ${key}, ${requestHash}, ${now.toISOString()})
-    ON CONFLICT (principal_id, key) DO NOTHING
-    RETURNING key`);
+    SELECT (SELECT count(*) FROM claimed)::int AS claimed, k.request_hash, k.status_code, k.response_body, k.response_headers
+    FROM (SELECT 1) AS one
+    LEFT JOIN idempotency_keys k ON k.principal_id = ${principal} AND k.key = ${key} AND k.created_at >= ${expired}`);
 
-  if (claim.rows.length === 0) {
-    const { rows } = await db.execute(sql`
-      SELECT request_hash, status_code, response_body, response_headers, created_at
-      FROM idempotency_keys WHERE principal_id = ${principal} AND key = ${key}`);
-    const prior = rows[0] as { request_hash: string; status_code: number | null; response_body: string | null; response_headers: string | null } | undefined;
+  if (!found?.claimed) {
+    const prior = found?.request_hash ? found : undefined;
     if (!prior) throw new ApiError(409, 'conflict', 'A request with this Idempotency-Key is being processed; retry shortly.');
     if (prior.request_hash !== requestHash) {
       throw new ApiError(409, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');

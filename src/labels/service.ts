@@ -6,7 +6,9 @@ import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { firstRowOf, isoZ } from '../db/sql';
 import type { Db } from '../db/client';
 import { labelEntities, labels, labelTypeEnum, type LabelRow } from '../db/schema/labels';
+import { events } from '../db/schema/calendar';
 import { toIsoZ } from '../time/zones';
+import { isOccurrence, parseEventId } from '../time/occurrences';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
 import { newId } from '../http/ids';
@@ -42,12 +44,33 @@ const viewOfRow = (r: LabelRow): LabelView =>
 
 type EntityView = { entity_type: EntityType; entity_id: string; title: string };
 
-// An occurrence id (`<series id>_20240603T130000Z`) names its series: labels belong to the event.
-const OCCURRENCE_ID = /^(evt_[0-9a-z]+)_\d{8}T\d{6}Z$/;
-function entityKey(entityType: EntityType, entityId: string): string {
-  if (entityType !== 'event') return entityId;
-  return OCCURRENCE_ID.exec(entityId)?.[1] ?? entityId;
+/**
+ * The entity a label holds for an id, or null when the id names nothing. An event occurrence id
+ * (`<series id>_<UTC basic start>`, src/time/occurrences.ts) names its series: labels belong to
+ * the event. `occurrence` is then its original start, still to be checked against the series.
+ */
+function entityRef(entityType: EntityType, entityId: string): { id: string; occurrence: Date | null } | null {
+  if (entityType !== 'event') return { id: entityId, occurrence: null };
+  const ref = parseEventId(entityId);
+  return ref && { id: ref.seriesId, occurrence: ref.originalStart };
 }
+
+/**
+ * Whether the id names an entity that may exist: false for a made-up occurrence id (a time the
+ * series does not generate, as GET /v1/calendar/events/{id}/ answers 404 for), true otherwise;
+ * the statement then checks the entity itself. Reads the series only for an occurrence id.
+ */
+async function mayExist(db: Db, inbox: Inbox, ref: { id: string; occurrence: Date | null } | null): Promise<boolean> {
+  if (!ref) return false;
+  if (!ref.occurrence) return true;
+  const [series] = await db.select({
+    startLocal: events.startLocal, timeZone: events.timeZone, durationSeconds: events.durationSeconds,
+    recurrenceRules: events.recurrenceRules, isRecurring: events.isRecurring,
+  }).from(events).where(and(eq(events.id, ref.id), eq(events.inboxId, inbox.id)));
+  return series !== undefined && isOccurrence(series, ref.occurrence);
+}
+
+const bool = (v: boolean): SQL => (v ? sql`true` : sql`false`);
 
 /** `SELECT 1` from the inbox's contact or event with this id. */
 function entityExists(inbox: Inbox, entityType: EntityType, entityId: string): SQL {
@@ -158,13 +181,15 @@ export async function deleteLabel(db: Db, inbox: Inbox, labelId: string): Promis
 export async function associateEntity(
   db: Db, inbox: Inbox, labelId: string, entityType: EntityType, entityId: string, now: Date,
 ): Promise<void> {
-  const id = entityKey(entityType, entityId);
+  const ref = entityRef(entityType, entityId);
+  const named = await mayExist(db, inbox, ref);
+  const id = ref?.id ?? entityId;
   const accepting = labelTypesAccepting(entityType);
   const r = await firstRowOf<{ label_type: LabelType | null; entity_found: boolean }>(db, sql`
     WITH l AS (
       SELECT id, label_type FROM labels WHERE id = ${labelId} AND inbox_id = ${inbox.id}
     ), found AS (
-      SELECT ${entityExists(inbox, entityType, id)} AS v
+      SELECT ${bool(named)} AND ${entityExists(inbox, entityType, id)} AS v
     ), linked AS (
       INSERT INTO label_entities (label_id, inbox_id, entity_type, entity_id, created_at)
       SELECT l.id, ${inbox.id}, ${entityType}, ${id}, ${now.toISOString()}
@@ -187,17 +212,19 @@ function labelTypesAccepting(entityType: EntityType): SQL {
  * associated is already in the wanted state (204).
  */
 export async function dissociateEntity(db: Db, inbox: Inbox, labelId: string, entityType: EntityType, entityId: string): Promise<void> {
-  const id = entityKey(entityType, entityId);
+  const ref = entityRef(entityType, entityId);
+  const named = await mayExist(db, inbox, ref);
+  const id = ref?.id ?? entityId;
   const r = await firstRowOf<{ label_found: boolean; entity_found: boolean }>(db, sql`
     WITH l AS (
       SELECT id FROM labels WHERE id = ${labelId} AND inbox_id = ${inbox.id}
     ), unlinked AS (
       DELETE FROM label_entities
-      WHERE label_id IN (SELECT id FROM l) AND inbox_id = ${inbox.id} AND entity_type = ${entityType} AND entity_id = ${id}
+      WHERE label_id IN (SELECT id FROM l) AND ${bool(named)} AND inbox_id = ${inbox.id} AND entity_type = ${entityType} AND entity_id = ${id}
       RETURNING 1
     )
     SELECT EXISTS (SELECT 1 FROM l) AS label_found,
-           (EXISTS (SELECT 1 FROM unlinked) OR ${entityExists(inbox, entityType, id)}) AS entity_found`);
+           ${bool(named)} AND (EXISTS (SELECT 1 FROM unlinked) OR ${entityExists(inbox, entityType, id)}) AS entity_found`);
   if (!r?.label_found) throw ApiError.notFound('Label');
   if (!r.entity_found) throw ApiError.notFound(entityType === 'contact' ? 'Contact' : 'Event');
 }

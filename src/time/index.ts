@@ -4,3 +4,4 @@ export * from './duration';
 export * from './recurrence';
 export * from './anniversaries';
 export * from './range';
+export * from './occurrences';

@@ -3,9 +3,9 @@ import type { EventStatus } from '../../db/schema';
 import { jsonRowsOf } from '../../db/sql';
 import type { AgendaContext, AgendaEventItem, AgendaSource, Ranked } from '../types';
 import { jsonRows, ts } from '../window';
-import { toIsoZ, toUtcBasic } from '../../time/zones';
+import { toIsoZ } from '../../time/zones';
 import { wallClock } from '../wall-clock';
-import { occurrencesInWindow } from '../../time/recurrence';
+import { expandOccurrences, type OccurrenceChange } from '../../time/occurrences';
 
 type OverrideRow = {
   original_start_at: string;
@@ -13,6 +13,7 @@ type OverrideRow = {
   location: string | null;
   status: EventStatus | null;
   start_at: string | null;
+  duration: string | null;
   duration_seconds: number | null;
 };
 
@@ -24,6 +25,7 @@ type EventRow = {
   time_zone: string;
   start_local: string;
   start_at: string;
+  duration: string;
   duration_seconds: number;
   recurrence_rules: string[];
   is_recurring: boolean;
@@ -52,7 +54,7 @@ function eventRows({ inbox, window }: AgendaContext) {
   const start = ts(window.startAt);
   const end = ts(window.endAt);
   const shortFrom = ts(new Date(window.startAt.getTime() - SHORT_SECONDS * 1000));
-  const columns = sql`e.id, e.title, e.location, e.status, e.time_zone, e.start_local, e.start_at, e.duration_seconds,
+  const columns = sql`e.id, e.title, e.location, e.status, e.time_zone, e.start_local, e.start_at, e.duration, e.duration_seconds,
            e.recurrence_rules, e.is_recurring, e.calendar_id, e.series_end_at`;
   const candidates = sql`
     SELECT ${columns} FROM events e
@@ -66,11 +68,11 @@ function eventRows({ inbox, window }: AgendaContext) {
       AND (e.series_end_at > ${start} OR (e.series_end_at IS NULL AND (e.is_recurring
         OR e.start_at + e.duration_seconds * ${SECOND} > ${start})))`;
   return sql`
-    SELECT e.id, e.title, e.location, e.status, e.time_zone, e.start_local, e.start_at, e.duration_seconds,
+    SELECT e.id, e.title, e.location, e.status, e.time_zone, e.start_local, e.start_at, e.duration, e.duration_seconds,
            e.recurrence_rules, e.is_recurring, c.id AS calendar_id, c.name AS calendar,
            CASE WHEN e.is_recurring THEN (
              SELECT json_agg(o) FROM (
-               SELECT o.original_start_at, o.title, o.location, o.status, o.start_at, o.duration_seconds
+               SELECT o.original_start_at, o.title, o.location, o.status, o.start_at, o.duration, o.duration_seconds
                FROM event_overrides o
                WHERE o.event_id = e.id AND (
                  (o.original_start_at < ${end} AND o.original_start_at > ${start} - e.duration_seconds * ${SECOND})
@@ -84,64 +86,59 @@ function overlaps(startMs: number, durationSeconds: number, { window }: AgendaCo
   return startMs < window.endAt.getTime() && startMs + durationSeconds * 1000 > window.startAt.getTime();
 }
 
+/** What an item shows of one occurrence (or single event). */
+type Shown = { id: string; recurringId: string | null; title: string; location: string | null; startAt: Date; durationSeconds: number };
+
 /** One occurrence as an agenda item, its times shown as wall times of the inbox zone. */
-function occurrence(e: EventRow, originalStart: Date, o: OverrideRow | undefined, recurring: boolean, ctx: Ctx): Ranked<AgendaEventItem> | null {
-  if ((o?.status ?? e.status) === 'cancelled') return null;
-  const startMs = o?.start_at ? Date.parse(o.start_at) : originalStart.getTime();
-  const durationSeconds = o?.duration_seconds ?? e.duration_seconds;
-  if (!overlaps(startMs, durationSeconds, ctx)) return null;
-  const startAt = new Date(startMs);
-  const endAt = new Date(startMs + durationSeconds * 1000);
-  const start = ctx.wall(startAt);
-  const eventId = recurring ? `${e.id}_${toUtcBasic(originalStart)}` : e.id;
+function itemOf(e: EventRow, o: Shown, ctx: Ctx): Ranked<AgendaEventItem> {
+  const endAt = new Date(o.startAt.getTime() + o.durationSeconds * 1000);
+  const start = ctx.wall(o.startAt);
   return {
-    id: eventId,
+    id: o.id,
     sortTime: start,
     item: {
-      id: eventId,
+      id: o.id,
       type: 'event',
-      title: o?.title ?? e.title,
+      title: o.title,
       date: start.slice(0, 10),
       start,
       end: ctx.wall(endAt),
       time_zone: ctx.window.zone,
-      start_at: toIsoZ(startAt),
+      start_at: toIsoZ(o.startAt),
       end_at: toIsoZ(endAt),
       calendar: e.calendar,
       calendar_id: e.calendar_id,
-      location: o?.location ?? e.location ?? null,
-      event_id: eventId,
-      recurring_event_id: recurring ? e.id : null,
+      location: o.location,
+      event_id: o.id,
+      recurring_event_id: o.recurringId,
     },
   };
 }
 
+function singleItem(e: EventRow, ctx: Ctx): Ranked<AgendaEventItem>[] {
+  const startAt = new Date(e.start_at);
+  if (e.status === 'cancelled' || !overlaps(startAt.getTime(), e.duration_seconds, ctx)) return [];
+  return [itemOf(e, { id: e.id, recurringId: null, title: e.title, location: e.location ?? null, startAt, durationSeconds: e.duration_seconds }, ctx)];
+}
+
 /**
- * A series is expanded in its own zone (so 09:00 stays 09:00 across DST); its overrides then
- * replace the occurrences they name. An override whose original start lies outside the window
- * but which was moved into it is shown too; one whose original start lies inside the window but
- * that the expansion no longer produces (an excluded date) is not.
+ * A series is expanded in its own zone (so 09:00 stays 09:00 across DST) with its overrides
+ * applied, by the time library (src/time/occurrences.ts): an occurrence moved into the window
+ * from outside it is shown, one moved out of it or cancelled is not, and an override of a date
+ * the series no longer generates (an excluded date) names nothing.
  */
 function seriesItems(e: EventRow, ctx: Ctx): Ranked<AgendaEventItem>[] {
-  const { startAt, endAt } = ctx.window;
-  const overrides = new Map((e.overrides ?? []).map((o) => [Date.parse(o.original_start_at), o]));
-  const starts = occurrencesInWindow(
-    { startLocal: e.start_local, timeZone: e.time_zone, durationSeconds: e.duration_seconds, rules: e.recurrence_rules },
-    startAt, endAt,
-  );
-  const out: Ranked<AgendaEventItem>[] = [];
-  for (const s of starts) {
-    const o = overrides.get(s.getTime());
-    overrides.delete(s.getTime());
-    const r = occurrence(e, s, o, true, ctx);
-    if (r) out.push(r);
-  }
-  for (const [original, o] of overrides) {
-    if (!o.start_at || overlaps(original, e.duration_seconds, ctx)) continue;
-    const r = occurrence(e, new Date(original), o, true, ctx);
-    if (r) out.push(r);
-  }
-  return out;
+  const changes = (e.overrides ?? []).map((o): OccurrenceChange<EventStatus> => ({
+    originalStartAt: new Date(o.original_start_at), startAt: o.start_at ? new Date(o.start_at) : null,
+    duration: o.duration, durationSeconds: o.duration_seconds, title: o.title, location: o.location, status: o.status,
+  }));
+  const series = {
+    id: e.id, startLocal: e.start_local, timeZone: e.time_zone, durationSeconds: e.duration_seconds, recurrenceRules: e.recurrence_rules,
+    isRecurring: true, title: e.title, location: e.location, status: e.status, duration: e.duration,
+  };
+  return expandOccurrences(series, changes, {
+    window: { overlapping: { from: ctx.window.startAt, to: ctx.window.endAt } }, cancelled: 'drop',
+  }).map((o) => itemOf(e, { ...o, recurringId: e.id, location: o.location ?? null }, ctx));
 }
 
 export const eventSource: AgendaSource = {
@@ -149,9 +146,6 @@ export const eventSource: AgendaSource = {
   query: (ctx) => jsonRows(eventRows(ctx)),
   items: (rows, agenda) => {
     const ctx: Ctx = { ...agenda, wall: wallClock(agenda.window.zone) };
-    return jsonRowsOf<EventRow>(rows).flatMap((e) =>
-      e.is_recurring
-        ? seriesItems(e, ctx)
-        : [occurrence(e, new Date(e.start_at), undefined, false, ctx)].filter((r) => r !== null));
+    return jsonRowsOf<EventRow>(rows).flatMap((e) => (e.is_recurring ? seriesItems(e, ctx) : singleItem(e, ctx)));
   },
 };

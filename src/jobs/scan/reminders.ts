@@ -17,7 +17,8 @@ import type { EventStatus, OffsetUnit } from '../../db/schema';
 import { asDate, asDateOrNull, rowsOf } from '../../db/sql';
 import type { FiringInput } from '../../alerts/ledger';
 import { eventReminderData, offsetOf } from '../../alerts/payload';
-import { toIsoZ, toUtcBasic } from '../../time/zones';
+import { toIsoZ } from '../../time/zones';
+import { occurrenceId } from '../../time/occurrences';
 import type { ScanWindow } from './window';
 
 /** Enabled alerts that want event reminders, with their offset in seconds (`lead_s`). */
@@ -114,7 +115,7 @@ export async function dueReminderFirings(db: Db, w: ScanWindow, leads: number[])
       type: r.changed && r.on_updated ? 'event.updated' : 'event.created',
       scheduledFor: new Date(startAt.getTime() - Number(r.lead_s) * 1000),
       payload: eventReminderData({
-        eventId: original ? `${r.event_id}_${toUtcBasic(original)}` : r.event_id,
+        eventId: original ? occurrenceId(r.event_id, original) : r.event_id,
         recurringEventId: original ? r.event_id : null,
         calendarId: r.calendar_id,
         title: r.title,

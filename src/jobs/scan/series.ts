@@ -13,8 +13,9 @@ import type { Db } from '../../db/client';
 import type { AlertFilter, EventStatus, OffsetUnit } from '../../db/schema';
 import { eventReminderData, offsetOf } from '../../alerts/payload';
 import type { FiringInput } from '../../alerts/ledger';
-import { nextOccurrenceAtOrAfter, occurrencesInWindow, type SeriesSpec } from '../../time/recurrence';
-import { toIsoZ, toUtcBasic } from '../../time/zones';
+import { nextOccurrenceAtOrAfter, type SeriesSpec } from '../../time/recurrence';
+import { expandOccurrences, type OccurrenceChange } from '../../time/occurrences';
+import { toIsoZ } from '../../time/zones';
 import { RANGE_MAX_MS } from '../../time/range';
 import { reminderSubs } from './reminders';
 import type { ScanWindow } from './window';
@@ -38,6 +39,7 @@ type OverrideFacts = {
   title: string | null;
   location: string | null;
   duration: string | null;
+  duration_seconds: number | null;
   armed_at: string;
   updated_at: string;
 };
@@ -54,6 +56,7 @@ type SeriesCandidate = SpecColumns & {
   location: string | null;
   status: EventStatus;
   duration: string;
+  duration_seconds: number;
   armed_at: string;
   created_at: string;
   updated_at: string;
@@ -91,7 +94,7 @@ export function seriesCandidatesSql(w: ScanWindow, leads: number[]) {
       GROUP BY s.inbox_id
     )
     SELECT e.id, e.inbox_id, e.calendar_id, e.title, e.location, e.status, e.time_zone, e.start_local, e.duration,
-      e.recurrence_rules, e.armed_at, e.created_at, e.updated_at, i.default_timezone, b.alerts,
+      e.duration_seconds, e.recurrence_rules, e.armed_at, e.created_at, e.updated_at, i.default_timezone, b.alerts,
       (SELECT json_agg(o) FROM event_overrides o
         WHERE o.event_id = e.id AND o.original_start_at > ${from}::timestamptz) AS overrides
     FROM candidates c
@@ -105,45 +108,58 @@ const specOf = (r: SpecColumns): SeriesSpec => ({
   startLocal: r.start_local, timeZone: r.time_zone, durationSeconds: 0, rules: r.recurrence_rules,
 });
 
-/** The reminders of one series due in the window, for each of its inbox's reminder alerts. */
+/** An override as the expansion reads it, with the times the reminder rules need. */
+type Change = OccurrenceChange<EventStatus> & { armedAt: number; updatedAt: number };
+
+/**
+ * The reminders of one series due in the window, for each of its inbox's reminder alerts: its
+ * occurrences starting in (from + lead, to + lead], overrides applied, cancelled ones left out.
+ * A moved occurrence is left out too: dueReminderFirings finds it by its new start (reminders.ts).
+ */
 export function seriesFirings(r: SeriesCandidate, w: ScanWindow): FiringInput[] {
   const out: FiringInput[] = [];
-  const overrides = new Map<number, OverrideFacts>();
-  for (const o of r.overrides ?? []) overrides.set(asDate(o.original_start_at).getTime(), o);
+  const changes = (r.overrides ?? []).map((o): Change => ({
+    originalStartAt: asDate(o.original_start_at), startAt: o.start_at ? asDate(o.start_at) : null,
+    duration: o.duration, durationSeconds: o.duration_seconds ?? null, title: o.title, location: o.location, status: o.status,
+    armedAt: asDate(o.armed_at).getTime(), updatedAt: asDate(o.updated_at).getTime(),
+  }));
+  const series = {
+    id: r.id, startLocal: r.start_local, timeZone: r.time_zone, durationSeconds: Number(r.duration_seconds), recurrenceRules: r.recurrence_rules,
+    isRecurring: true, title: r.title, location: r.location, status: r.status, duration: r.duration,
+  };
   const created = asDate(r.created_at).getTime();
+  const armedAt = asDate(r.armed_at).getTime();
+  const updatedAt = asDate(r.updated_at).getTime();
+  const zone = r.default_timezone ?? r.time_zone;
   for (const a of r.alerts ?? []) {
     const calendars = a.filter?.calendar_ids;
     if (calendars && !calendars.includes(r.calendar_id)) continue;
     const lead = Number(a.lead_ms);
-    // Starts in (from + lead, to + lead]; the window of occurrencesInWindow is [start, end).
-    const starts = occurrencesInWindow(specOf(r), new Date(w.from.getTime() + lead + 1), new Date(w.to.getTime() + lead + 1));
-    for (const start of starts) {
-      const o = overrides.get(start.getTime());
-      if (o?.start_at && asDate(o.start_at).getTime() !== start.getTime()) continue; // moved: found by its new start
-      const status = o?.status ?? r.status;
-      if (status === 'cancelled') continue;
-      const remindAt = start.getTime() - lead;
-      const armed = Math.max(asDate(r.armed_at).getTime(), o ? asDate(o.armed_at).getTime() : 0);
-      if (armed > remindAt) continue;
-      const changed = Math.max(asDate(r.updated_at).getTime(), o ? asDate(o.updated_at).getTime() : 0) > created;
+    const due = expandOccurrences(series, changes, {
+      window: { startingIn: { after: new Date(w.from.getTime() + lead), through: new Date(w.to.getTime() + lead) } },
+      cancelled: 'drop', moved: 'exclude',
+    });
+    for (const o of due) {
+      const remindAt = o.startAt.getTime() - lead;
+      if (Math.max(armedAt, o.change?.armedAt ?? 0) > remindAt) continue;
+      const changed = Math.max(updatedAt, o.change?.updatedAt ?? 0) > created;
       if (!a.on_created && !changed) continue;
-      const zone = r.default_timezone ?? r.time_zone;
       out.push({
         inboxId: r.inbox_id,
         alertId: a.alert_id,
-        sourceKey: `event:${r.id}:${toIsoZ(start)}`,
+        sourceKey: `event:${r.id}:${toIsoZ(o.originalStart)}`,
         type: changed && a.on_updated ? 'event.updated' : 'event.created',
         scheduledFor: new Date(remindAt),
         payload: eventReminderData({
-          eventId: `${r.id}_${toUtcBasic(start)}`,
+          eventId: o.id,
           recurringEventId: r.id,
           calendarId: r.calendar_id,
-          title: o?.title ?? r.title,
-          startAt: start,
+          title: o.title,
+          startAt: o.startAt,
           displayZone: zone,
-          duration: o?.duration ?? r.duration,
-          location: o?.location ?? r.location,
-          status,
+          duration: o.duration,
+          location: o.location,
+          status: o.status,
         }, offsetOf(a.offset_value, a.offset_unit)),
       });
     }
