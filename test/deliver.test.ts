@@ -5,7 +5,6 @@
 import { describe, it, expect } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { sql } from 'drizzle-orm';
-import type { Env } from '../src/env';
 import { inboxFromRow, type InboxColumns } from '../src/http/auth';
 import { recordEventCancelled } from '../src/alerts/emit';
 import { retryDelaySeconds } from '../src/jobs/deliver/backoff';
@@ -35,10 +34,10 @@ async function fire(s: Setup, title = 'Board meeting'): Promise<string[]> {
   await withDb(async (db) => {
     const { rows } = await db.execute(sql`SELECT * FROM inboxes WHERE id = ${s.t.inboxId}`);
     const inbox = inboxFromRow(rows[0] as InboxColumns);
-    await recordEventCancelled(db, { ALERTS: queue as unknown as Env['ALERTS'] }, inbox, {
+    await recordEventCancelled({ db, inbox, now: new Date(), alerts: queue }, {
       id: `evt_${crypto.randomUUID().replace(/-/g, '')}`, calendarId: 'cal_x', title, startAt: new Date('2031-05-04T15:00:00Z'), timeZone: 'Europe/Paris',
       duration: 'PT1H', location: 'Room 4',
-    }, new Date());
+    });
   });
   return queue.sent;
 }

@@ -13,7 +13,6 @@ import type { AlertMessage, Env } from '../src/env';
 import { call, deliver, hookKey, hookUrl, newTenant, received, recorder, testEnv, withDb, type Recorder, type Tenant } from './helpers';
 import { windowFor } from '../src/jobs/scan/window';
 import { scanDue } from '../src/jobs/scan';
-import type { AlertQueue } from '../src/alerts/ledger';
 import { dataSchemaOf } from '../src/alerts/payload';
 
 /**
@@ -26,7 +25,7 @@ function scans() {
   const at = async (instant: string, queue: Recorder = recorder()): Promise<Recorder> => {
     const now = new Date(instant);
     const window = windowFor(watermark, now);
-    await withDb((db) => scanDue(db, queue as unknown as AlertQueue, now, window));
+    await withDb((db) => scanDue(db, queue, now, window));
     watermark = now;
     return queue;
   };

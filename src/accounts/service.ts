@@ -1,5 +1,4 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { agentTokens, calendars, inboxes, sessions, tenants, users, type AgentTokenRow, type InboxRow } from '../db/schema';
 import { firstRowOf, type Queryable } from '../db/sql';
 import type { Inbox } from '../http/context';
@@ -35,7 +34,7 @@ async function insertInbox(tx: Queryable, tenantId: string, address: string, dis
   return row!;
 }
 
-export async function createTenant(db: Db, input: { name: string; owner_email: string; owner_password: string; inbox_address: string }, now: Date) {
+export async function createTenant(db: Queryable, input: { name: string; owner_email: string; owner_password: string; inbox_address: string }, now: Date) {
   const passwordHash = await hashPassword(input.owner_password);
   try {
     return await db.transaction(async (tx) => {
@@ -57,7 +56,7 @@ export async function createTenant(db: Db, input: { name: string; owner_email: s
  * and refused with 429 once either is over its limit — even with the right password, and
  * without looking the user up, so an unknown email reads exactly like a known one.
  */
-export async function login(db: Db, email: string, password: string, now: Date, address: string) {
+export async function login(db: Queryable, email: string, password: string, now: Date, address: string) {
   const { attempt, found: user } = await countAttempt<{ id: string; tenant_id: string; password_hash: string }>(db, [
     { kind: 'login:account', value: normaliseEmail(email), limit: THROTTLE.loginPerAccount },
     { kind: 'login:address', value: address, limit: THROTTLE.loginPerAddress },
@@ -78,7 +77,7 @@ export async function login(db: Db, email: string, password: string, now: Date, 
 }
 
 /** A new access token for the session; the previous access token stops working. */
-export async function refreshSession(db: Db, refreshToken: string, now: Date, address: string) {
+export async function refreshSession(db: Queryable, refreshToken: string, now: Date, address: string) {
   // Refresh tokens carry 256 bits, so guessing is hopeless; failures are throttled per address anyway.
   const { attempt } = await countAttempt(db, [{ kind: 'refresh:address', value: address, limit: THROTTLE.refreshPerAddress }], now);
   const access = newSecret('gses_');
@@ -96,17 +95,17 @@ export async function refreshSession(db: Db, refreshToken: string, now: Date, ad
   return { access_token: access, expires_in: ACCESS_TTL_S, token_type: 'Bearer' as const };
 }
 
-export async function logout(db: Db, sessionId: string, now: Date) {
+export async function logout(db: Queryable, sessionId: string, now: Date) {
   await db.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, sessionId));
 }
 
-export async function listInboxes(db: Db, tenantId: string, page: Page) {
+export async function listInboxes(db: Queryable, tenantId: string, page: Page) {
   const rows = await db.select().from(inboxes).where(eq(inboxes.tenantId, tenantId)).orderBy(asc(inboxes.id)).limit(page.limit).offset(page.offset);
   const total = await db.$count(inboxes, eq(inboxes.tenantId, tenantId));
   return { rows: rows.map(inboxView), total };
 }
 
-export async function createInbox(db: Db, tenantId: string, input: { address: string; display_name?: string | null }, now: Date) {
+export async function createInbox(db: Queryable, tenantId: string, input: { address: string; display_name?: string | null }, now: Date) {
   try {
     return inboxView(await db.transaction((tx) => insertInbox(tx, tenantId, input.address, input.display_name ?? null, now)));
   } catch (e) {
@@ -127,7 +126,7 @@ export function settingsView(i: Inbox | InboxRow) {
  * runtime's ICU knows but the database's tz data does not would make every scan fail, so such a
  * zone is refused here, where it enters.
  */
-async function assertDatabaseKnowsZone(db: Db, zone: string): Promise<void> {
+async function assertDatabaseKnowsZone(db: Queryable, zone: string): Promise<void> {
   try {
     await db.execute(sql`SELECT now() AT TIME ZONE ${zone}`);
   } catch {
@@ -135,7 +134,7 @@ async function assertDatabaseKnowsZone(db: Db, zone: string): Promise<void> {
   }
 }
 
-export async function updateSettings(db: Db, inbox: Inbox, patch: {
+export async function updateSettings(db: Queryable, inbox: Inbox, patch: {
   default_timezone?: string | null; missed_reply_threshold_days?: number | null; anniversary_alert_time?: string; leap_day_policy?: Inbox['leapDayPolicy'];
 }) {
   const set: Partial<typeof inboxes.$inferInsert> = {};
@@ -153,7 +152,7 @@ function tokenView(t: AgentTokenRow) {
   return { token_id: t.id, label: t.label, scopes: t.scopes, requires_approval: t.requiresApproval, inbox_id: t.inboxId, created_at: toIsoZ(t.createdAt) };
 }
 
-export async function createToken(db: Db, inbox: Inbox, input: { label: string; scopes: string[]; requires_approval: string[] }, now: Date) {
+export async function createToken(db: Queryable, inbox: Inbox, input: { label: string; scopes: string[]; requires_approval: string[] }, now: Date) {
   const token = newSecret('gent_');
   const [row] = await db.insert(agentTokens).values({
     id: newId('tok', now.getTime()), tenantId: inbox.tenantId, inboxId: inbox.id, label: input.label,
@@ -163,14 +162,14 @@ export async function createToken(db: Db, inbox: Inbox, input: { label: string; 
   return { ...tokenView(row!), token };
 }
 
-export async function listTokens(db: Db, tenantId: string, inbox: Inbox | null) {
+export async function listTokens(db: Queryable, tenantId: string, inbox: Inbox | null) {
   const rows = await db.select().from(agentTokens)
     .where(and(eq(agentTokens.tenantId, tenantId), isNull(agentTokens.revokedAt), inbox ? eq(agentTokens.inboxId, inbox.id) : undefined))
     .orderBy(asc(agentTokens.id));
   return rows.map(tokenView);
 }
 
-export async function revokeToken(db: Db, tenantId: string, tokenId: string, now: Date) {
+export async function revokeToken(db: Queryable, tenantId: string, tokenId: string, now: Date) {
   const rows = await db.update(agentTokens).set({ revokedAt: now })
     .where(and(eq(agentTokens.id, tokenId), eq(agentTokens.tenantId, tenantId), isNull(agentTokens.revokedAt)))
     .returning({ id: agentTokens.id });

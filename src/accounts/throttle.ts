@@ -13,8 +13,7 @@
  * throttled and answered exactly like a known one, and the 429 path never reads `users`.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import { firstRowOf } from '../db/sql';
+import { firstRowOf, type Queryable } from '../db/sql';
 import { ApiError } from '../http/errors';
 import { sha256Hex } from '../http/crypto';
 import { formatIpv4, mappedIpv4, parseIpv4, parseIpv6 } from '../http/ip';
@@ -96,7 +95,7 @@ const keyHash = (k: Pick<ThrottleKey, 'kind' | 'value'>) => sha256Hex(`throttle\
  * by key, and their window has not expired): one statement may not both delete and upsert a row.
  */
 export async function countAttempt<T extends Record<string, unknown> = Record<string, never>>(
-  db: Db, keys: ThrottleKey[], now: Date, lookup?: SQL,
+  db: Queryable, keys: ThrottleKey[], now: Date, lookup?: SQL,
 ): Promise<{ attempt: Attempt; found: T | null }> {
   const w = windowOf(now);
   const hashes = await Promise.all(keys.map(keyHash));

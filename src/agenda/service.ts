@@ -1,5 +1,5 @@
+import type { Queryable } from '../db/sql';
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import type { Inbox } from '../http/context';
 import { toIsoZ } from '../time/zones';
 import { compareAgenda } from './order';
@@ -17,7 +17,7 @@ export const AGENDA_SOURCES: readonly AgendaSource[] = [approvalSource, taskSour
  * The agenda in one database round trip: every source's rows come back as one JSON array
  * column of a single-row SELECT, then each source shapes its items in the Worker.
  */
-export async function buildAgenda(db: Db, inbox: Inbox, days: number, now: Date, sources: readonly AgendaSource[] = AGENDA_SOURCES) {
+export async function buildAgenda(db: Queryable, inbox: Inbox, days: number, now: Date, sources: readonly AgendaSource[] = AGENDA_SOURCES) {
   const window = agendaWindow(inbox, days, now);
   const ctx: AgendaContext = { inbox, window };
   const columns = sources.map((s) => sql`(${s.query(ctx)}) AS ${sql.identifier(s.key)}`);

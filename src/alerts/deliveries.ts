@@ -1,15 +1,14 @@
 /** The deliveries log of an alert, redelivery, and test firings. */
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { deliveries, type DeliveryRow, type DeliveryStatus } from '../db/schema';
-import { asDate, asDateOrNull, firstRowOf } from '../db/sql';
-import type { Inbox } from '../http/context';
+import { asDate, asDateOrNull, firstRowOf, type Queryable } from '../db/sql';
+import type { Inbox, ServiceContext } from '../http/context';
 import { ApiError } from '../http/errors';
 import { newId } from '../http/ids';
 import type { Page } from '../http/pagination';
 import { toIsoZ } from '../time/zones';
 import { EVENT_TYPES } from './catalogue';
-import { recordFirings, sendOrLeaveForScan, type AlertQueue } from './ledger';
+import { recordFirings, sendOrLeaveForScan } from './ledger';
 import { dataSchemaOf, offsetOf } from './payload';
 import { findAlert } from './service';
 
@@ -56,7 +55,7 @@ const factsOfJson = (j: DeliveryJson): DeliveryFacts => ({
 const COLUMNS = sql`d.id, d.firing_id, d.alert_id, d.type, d.status, d.attempts, d.last_status_code, d.last_error, d.scheduled_for, d.delivered_at, d.created_at`;
 
 /** Newest first; one round trip (the alert's ownership, the count and the page together). */
-export async function listDeliveries(db: Db, inbox: Inbox, alertId: string, page: Page): Promise<{ rows: DeliveryView[]; total: number }> {
+export async function listDeliveries(db: Queryable, inbox: Inbox, alertId: string, page: Page): Promise<{ rows: DeliveryView[]; total: number }> {
   const r = await firstRowOf<{ found: number; total: number; rows: DeliveryJson[] }>(db, sql`
     WITH a AS (SELECT id FROM alerts WHERE id = ${alertId} AND inbox_id = ${inbox.id}),
     p AS (
@@ -76,18 +75,18 @@ export async function listDeliveries(db: Db, inbox: Inbox, alertId: string, page
  * Back to pending with a fresh retry budget, then on the queue again. The firing id stays: the
  * receiver sees the same `webhook-id`, and a task delivery still makes at most one task.
  */
-export async function redeliver(db: Db, queue: AlertQueue, inbox: Inbox, alertId: string, deliveryId: string, now: Date): Promise<DeliveryView> {
+export async function redeliver({ db, inbox, now, alerts }: ServiceContext, alertId: string, deliveryId: string): Promise<DeliveryView> {
   const [row] = await db.update(deliveries)
     .set({ status: 'pending', attempts: 0, lastStatusCode: null, lastError: null, deliveredAt: null, enqueuedAt: null, updatedAt: now })
     .where(and(eq(deliveries.id, deliveryId), eq(deliveries.alertId, alertId), eq(deliveries.inboxId, inbox.id)))
     .returning(facts);
   if (!row) throw ApiError.notFound('Delivery');
-  await sendOrLeaveForScan(db, queue, [row.id], now);
+  await sendOrLeaveForScan(db, alerts, [row.id], now);
   return deliveryView(row);
 }
 
 /** A sample firing of the alert's first event type, sent through the same queue and consumer. */
-export async function sendTest(db: Db, queue: AlertQueue, inbox: Inbox, alertId: string, now: Date): Promise<DeliveryView> {
+export async function sendTest({ db, inbox, now, alerts }: ServiceContext, alertId: string): Promise<DeliveryView> {
   const alert = await findAlert(db, inbox, alertId);
   const first = alert.events[0] ?? 'contact.any';
   const info = EVENT_TYPES.find((t) => t.type === first) ?? EVENT_TYPES.find((t) => t.type === (first.startsWith('contact.') ? 'contact.{type}' : first))!;
@@ -108,7 +107,7 @@ export async function sendTest(db: Db, queue: AlertQueue, inbox: Inbox, alertId:
   }], now);
   if (!recorded) throw ApiError.notFound('Alert'); // deleted meanwhile
   const id = recorded.id;
-  await sendOrLeaveForScan(db, queue, [id], now);
+  await sendOrLeaveForScan(db, alerts, [id], now);
   const [row] = await db.select(facts).from(deliveries).where(eq(deliveries.id, id));
   if (!row) throw ApiError.notFound('Alert'); // deleted meanwhile, with its ledger
   return deliveryView(row);

@@ -5,9 +5,8 @@
  * calendar call does not fail because of the queue.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import type { Env } from '../env';
-import type { Inbox } from '../http/context';
+import { rowsOf } from '../db/sql';
+import type { ServiceContext } from '../http/context';
 import { recordFirings, sendOrLeaveForScan, type FiringInput } from './ledger';
 import { eventCancelledData } from './payload';
 
@@ -32,9 +31,9 @@ export interface CancelledEvent {
  * cancellation (after a reinstatement) fires again. Returns the number of new firings.
  */
 export async function recordEventCancelled(
-  db: Db, env: Pick<Env, 'ALERTS'>, inbox: Inbox, event: CancelledEvent, now: Date,
+  { db, inbox, now, alerts }: ServiceContext, event: CancelledEvent,
 ): Promise<number> {
-  const { rows } = await db.execute(sql`
+  const rows = await rowsOf<{ id: string }>(db, sql`
     SELECT id, offset_value, offset_unit FROM alerts
     WHERE inbox_id = ${inbox.id} AND enabled AND 'event.cancelled' = ANY(events)
       AND (filter->'calendar_ids' IS NULL OR jsonb_typeof(filter->'calendar_ids') <> 'array' OR filter->'calendar_ids' ? ${event.calendarId})`);
@@ -52,13 +51,13 @@ export async function recordEventCancelled(
   }, now);
   const firings: FiringInput[] = rows.map((r) => ({
     inboxId: inbox.id,
-    alertId: (r as { id: string }).id,
+    alertId: r.id,
     sourceKey: `cancelled:${event.id}:${now.toISOString()}`,
     type: 'event.cancelled',
     scheduledFor: now,
     payload: data,
   }));
   const ids = (await recordFirings(db, firings, now)).map((f) => f.id);
-  await sendOrLeaveForScan(db, env.ALERTS, ids, now);
+  await sendOrLeaveForScan(db, alerts, ids, now);
   return ids.length;
 }

@@ -5,10 +5,9 @@
  * scan. The queue carries only the row id.
  */
 import { inArray, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { deliveries } from '../db/schema';
-import { rowsOf } from '../db/sql';
-import type { AlertMessage } from '../env';
+import { rowsOf, type Queryable } from '../db/sql';
+import type { AlertQueue } from '../http/context';
 import { newId } from '../http/ids';
 
 /** One firing to record; ids are made here. */
@@ -22,8 +21,6 @@ export interface FiringInput {
   payload: Record<string, unknown>;
 }
 
-/** The only thing the scan and emitters need from the queue binding (tests pass a recorder). */
-export type AlertQueue = Pick<Queue<AlertMessage>, 'sendBatch'>;
 
 /** Cloudflare Queues accepts at most 100 messages per sendBatch. */
 export const SEND_BATCH_SIZE = 100;
@@ -38,7 +35,7 @@ export type RecordedFiring = {
  * Inserts firings (ON CONFLICT DO NOTHING) in one statement, whatever their number: the rows
  * travel as one JSON parameter. Returns the rows that are new.
  */
-export async function recordFirings(db: Db, firings: FiringInput[], now: Date): Promise<RecordedFiring[]> {
+export async function recordFirings(db: Queryable, firings: FiringInput[], now: Date): Promise<RecordedFiring[]> {
   if (firings.length === 0) return [];
   const t = now.getTime();
   const rows = firings.map((f) => ({
@@ -69,7 +66,7 @@ export async function recordFirings(db: Db, firings: FiringInput[], now: Date): 
  */
 const MARK_CHUNK = 10_000;
 
-export async function enqueueDeliveries(db: Db, queue: AlertQueue, ids: string[], now: Date): Promise<number> {
+export async function enqueueDeliveries(db: Queryable, queue: AlertQueue, ids: string[], now: Date): Promise<number> {
   const unique = [...new Set(ids)];
   const sent: string[] = [];
   try {
@@ -92,7 +89,7 @@ export async function enqueueDeliveries(db: Db, queue: AlertQueue, ids: string[]
  * are already durable: if the queue refuses them they stay unsent and the next minute's scan
  * sends them, so the caller's request does not fail for it. The failure is logged, not hidden.
  */
-export async function sendOrLeaveForScan(db: Db, queue: AlertQueue, ids: string[], now: Date): Promise<void> {
+export async function sendOrLeaveForScan(db: Queryable, queue: AlertQueue, ids: string[], now: Date): Promise<void> {
   try {
     await enqueueDeliveries(db, queue, ids, now);
   } catch (err) {
@@ -113,7 +110,7 @@ export function unsentSql(now: Date, limit = 5000) {
     LIMIT ${limit}`;
 }
 
-export async function unsentDeliveries(db: Db, now: Date, limit = 5000): Promise<string[]> {
+export async function unsentDeliveries(db: Queryable, now: Date, limit = 5000): Promise<string[]> {
   const rows = await rowsOf<{ id: string }>(db, unsentSql(now, limit));
   return rows.map((r) => r.id);
 }

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { newRouter } from '../http/router';
 import { requireScope } from '../http/auth';
-import type { AppEnv } from '../http/context';
+import { type AppEnv, serviceContext } from '../http/context';
 import { errorResponses, queuedResponse, json, body } from '../http/openapi';
 import { checkIfMatch, etagOf, withEtag } from '../http/etag';
 import { pageEnvelope, pageOf, pageSchema } from '../http/pagination';
@@ -114,7 +114,7 @@ alertsRouter.openapi(createRoute({
   responses: { ...accepted('Queued for delivery.'), ...errorResponses },
 }), async (c) => {
   const { alert_id, delivery_id } = c.req.valid('param');
-  return c.json(await redeliver(c.get('db'), c.env.ALERTS, c.get('inbox'), alert_id, delivery_id, c.get('now')), 202);
+  return c.json(await redeliver(serviceContext(c), alert_id, delivery_id), 202);
 });
 
 alertsRouter.openapi(createRoute({
@@ -123,4 +123,4 @@ alertsRouter.openapi(createRoute({
   middleware: [requireScope('alerts:write')],
   request: { params: S.AlertParams, query: InboxQuery },
   responses: { ...accepted('Queued for delivery.'), ...errorResponses },
-}), async (c) => c.json(await sendTest(c.get('db'), c.env.ALERTS, c.get('inbox'), c.req.valid('param').alert_id, c.get('now')), 202));
+}), async (c) => c.json(await sendTest(serviceContext(c), c.req.valid('param').alert_id), 202));

@@ -1,7 +1,7 @@
 /** Alert subscriptions: the CRUD verbs. Every query is scoped by the inbox. */
+import type { Queryable } from '../db/sql';
 import { and, asc, eq } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
-import type { Db } from '../db/client';
 import { alerts, type AlertFilter, type AlertRow } from '../db/schema';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
@@ -53,24 +53,24 @@ function checkTarget(delivery: { type: string; target: string }, policy: Webhook
   if (problem) throw ApiError.field('delivery.target', problem);
 }
 
-export async function listAlerts(db: Db, inbox: Inbox): Promise<AlertView[]> {
+export async function listAlerts(db: Queryable, inbox: Inbox): Promise<AlertView[]> {
   const rows = await db.select().from(alerts).where(eq(alerts.inboxId, inbox.id)).orderBy(asc(alerts.createdAt), asc(alerts.id));
   return rows.map(alertView);
 }
 
-export async function findAlert(db: Db, inbox: Inbox, id: string): Promise<AlertRow> {
+export async function findAlert(db: Queryable, inbox: Inbox, id: string): Promise<AlertRow> {
   const [row] = await db.select().from(alerts).where(and(eq(alerts.id, id), eq(alerts.inboxId, inbox.id)));
   if (!row) throw ApiError.notFound('Alert');
   return row;
 }
 
-export async function getAlert(db: Db, inbox: Inbox, id: string): Promise<AlertView> {
+export async function getAlert(db: Queryable, inbox: Inbox, id: string): Promise<AlertView> {
   return alertView(await findAlert(db, inbox, id));
 }
 
 /** The secret is returned here and never again. */
 export async function createAlert(
-  db: Db, inbox: Inbox, input: CreateAlertInput, now: Date, policy: WebhookPolicy,
+  db: Queryable, inbox: Inbox, input: CreateAlertInput, now: Date, policy: WebhookPolicy,
 ): Promise<{ alert: AlertView; secret: string | null }> {
   checkTarget(input.delivery, policy);
   const secret = input.delivery.type === 'webhook' ? newWebhookSecret() : null;
@@ -98,7 +98,7 @@ export async function createAlert(
  * once, like on create); a webhook keeps its secret when only its URL changes.
  */
 export async function updateAlert(
-  db: Db, inbox: Inbox, id: string, patch: PatchAlertInput, now: Date, policy: WebhookPolicy, precondition?: Precondition,
+  db: Queryable, inbox: Inbox, id: string, patch: PatchAlertInput, now: Date, policy: WebhookPolicy, precondition?: Precondition,
 ): Promise<{ alert: AlertView; secret: string | null }> {
   const current = await findAlert(db, inbox, id);
   if (precondition) await precondition(alertView(current));
@@ -136,7 +136,7 @@ export async function updateAlert(
 }
 
 /** Its deliveries log goes with it (ON DELETE CASCADE); queued messages for it are dropped. */
-export async function deleteAlert(db: Db, inbox: Inbox, id: string, precondition?: Precondition): Promise<void> {
+export async function deleteAlert(db: Queryable, inbox: Inbox, id: string, precondition?: Precondition): Promise<void> {
   const current = await findAlert(db, inbox, id);
   if (precondition) await precondition(alertView(current));
   const deleted = await db.delete(alerts)

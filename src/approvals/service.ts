@@ -1,5 +1,5 @@
+import type { Queryable } from '../db/sql';
 import { and, desc, eq, ne, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { approvals, type ApprovalRow, type StoredApprovalStatus } from '../db/schema';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
@@ -39,7 +39,7 @@ export function approvalView(row: ApprovalRow, now: Date) {
 }
 export type ApprovalView = ReturnType<typeof approvalView>;
 
-export async function queueApproval(db: Db, inbox: Inbox, call: HeldCall): Promise<ApprovalView> {
+export async function queueApproval(db: Queryable, inbox: Inbox, call: HeldCall): Promise<ApprovalView> {
   const pathOnly = call.path.split('?')[0];
   const [row] = await db.insert(approvals).values({
     id: newId('apr', call.now.getTime()),
@@ -59,12 +59,12 @@ export async function queueApproval(db: Db, inbox: Inbox, call: HeldCall): Promi
   return approvalView(row!, call.now);
 }
 
-export async function listApprovals(db: Db, inbox: Inbox, now: Date): Promise<ApprovalView[]> {
+export async function listApprovals(db: Queryable, inbox: Inbox, now: Date): Promise<ApprovalView[]> {
   const rows = await db.select().from(approvals).where(eq(approvals.inboxId, inbox.id)).orderBy(desc(approvals.queuedAt), desc(approvals.id));
   return rows.map((r) => approvalView(r, now));
 }
 
-export async function getApproval(db: Db, inbox: Inbox, id: string): Promise<ApprovalRow> {
+export async function getApproval(db: Queryable, inbox: Inbox, id: string): Promise<ApprovalRow> {
   const [row] = await db.select().from(approvals).where(and(eq(approvals.id, id), eq(approvals.inboxId, inbox.id)));
   if (!row) throw ApiError.notFound('Approval');
   return row;
@@ -75,7 +75,7 @@ export async function getApproval(db: Db, inbox: Inbox, id: string): Promise<App
  * concurrent approvals cannot both win (and the held call runs at most once).
  */
 export async function decideApproval(
-  db: Db, inbox: Inbox, id: string, decision: 'approved' | 'rejected', decidedBy: string, approverTokenId: string | null, now: Date,
+  db: Queryable, inbox: Inbox, id: string, decision: 'approved' | 'rejected', decidedBy: string, approverTokenId: string | null, now: Date,
 ): Promise<ApprovalRow> {
   // The decision is one statement on the path that succeeds; only a refusal reads the row again
   // to say why (unknown, the token's own, or no longer pending).
@@ -95,7 +95,7 @@ export async function decideApproval(
   throw ApiError.badRequest(`This approval is ${view.status === 'pending' ? 'no longer pending' : view.status}; only a pending approval can be decided.`);
 }
 
-export async function recordApprovalResult(db: Db, id: string, status: number): Promise<void> {
+export async function recordApprovalResult(db: Queryable, id: string, status: number): Promise<void> {
   await db.update(approvals).set({ resultStatus: status }).where(eq(approvals.id, id));
 }
 

@@ -3,9 +3,7 @@
  * becomes `cancelled`. The alerts resource owns the mechanism (ledger rows for subscribed
  * alerts, then the ALERTS queue); this is the calendar's one call into it.
  */
-import type { Db } from '../db/client';
-import type { Env } from '../env';
-import type { Inbox } from '../http/context';
+import type { ServiceContext } from '../http/context';
 import { recordEventCancelled, type CancelledEvent } from '../alerts/emit';
 import type { EventRecord, OverrideRecord } from './event-store';
 import { occurrenceId } from '../time/occurrences';
@@ -29,6 +27,6 @@ export function cancelledOccurrence(rec: EventRecord, originalStart: Date, o: Ov
   };
 }
 
-export async function announceCancelled(db: Db, env: Env, inbox: Inbox, event: CancelledEvent, now: Date): Promise<void> {
-  await recordEventCancelled(db, env, inbox, event, now);
+export async function announceCancelled(ctx: ServiceContext, event: CancelledEvent): Promise<void> {
+  await recordEventCancelled(ctx, event);
 }

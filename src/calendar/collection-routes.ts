@@ -1,3 +1,4 @@
+import { serviceContext } from '../http/context';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Router } from '../http/router';
 import { requireScope } from '../http/auth';
@@ -47,7 +48,7 @@ export function registerCollectionRoutes(router: Router): void {
     request: { params: S.CalendarIdParam, query: InboxQuery },
     responses: { 204: { description: 'Deleted.' }, ...queuedResponse, ...errorResponses },
   }), async (c) => {
-    await svc.deleteCalendar(c.get('db'), c.env, c.get('inbox'), c.req.valid('param').id, c.get('now'));
+    await svc.deleteCalendar(serviceContext(c), c.req.valid('param').id);
     return c.body(null, 204);
   });
 }

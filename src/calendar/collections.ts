@@ -4,27 +4,24 @@
  * holds tasks only.
  */
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { calendars } from '../db/schema';
-import type { Inbox } from '../http/context';
+import type { Inbox, ServiceContext } from '../http/context';
 import { ApiError } from '../http/errors';
 import { newId } from '../http/ids';
-import type { Env } from '../env';
 import { toIsoZ } from '../time/zones';
 import { announceCancelled } from './cancellation';
-import { asDate } from '../db/sql';
+import { asDate, rowsOf, type Queryable } from '../db/sql';
 
 type CalendarRow = typeof calendars.$inferSelect;
-export type CalendarKind = 'personal' | 'tasks' | 'user';
 
 export function calendarView(r: CalendarRow) {
   return {
     id: r.id, name: r.name, color: r.color, isDefault: r.isDefault,
-    kind: r.kind as CalendarKind, created_at: toIsoZ(r.createdAt),
+    kind: r.kind, created_at: toIsoZ(r.createdAt),
   };
 }
 
-export async function listCalendars(db: Db, inbox: Inbox) {
+export async function listCalendars(db: Queryable, inbox: Inbox) {
   const rows = await db.select().from(calendars).where(eq(calendars.inboxId, inbox.id)).orderBy(asc(calendars.id));
   // The default calendar first, then the Tasks calendar, then the inbox's own in creation order.
   const rank = (r: CalendarRow) => (r.isDefault ? 0 : r.kind === 'tasks' ? 1 : 2);
@@ -32,17 +29,17 @@ export async function listCalendars(db: Db, inbox: Inbox) {
 }
 
 /** The inbox's calendar, or 404 (unknown and foreign ids alike). */
-export async function findCalendar(db: Db, inbox: Inbox, id: string): Promise<CalendarRow> {
+export async function findCalendar(db: Queryable, inbox: Inbox, id: string): Promise<CalendarRow> {
   const [row] = await db.select().from(calendars).where(and(eq(calendars.id, id), eq(calendars.inboxId, inbox.id)));
   if (!row) throw ApiError.notFound('Calendar');
   return row;
 }
 
-export async function getCalendar(db: Db, inbox: Inbox, id: string) {
+export async function getCalendar(db: Queryable, inbox: Inbox, id: string) {
   return calendarView(await findCalendar(db, inbox, id));
 }
 
-export async function createCalendar(db: Db, inbox: Inbox, input: { name: string; color?: string | null }, now: Date) {
+export async function createCalendar(db: Queryable, inbox: Inbox, input: { name: string; color?: string | null }, now: Date) {
   const [row] = await db.insert(calendars).values({
     id: newId('cal', now.getTime()), inboxId: inbox.id, name: input.name, color: input.color ?? null,
     isDefault: false, kind: 'user', createdAt: now,
@@ -50,7 +47,7 @@ export async function createCalendar(db: Db, inbox: Inbox, input: { name: string
   return calendarView(row!);
 }
 
-export async function updateCalendar(db: Db, inbox: Inbox, id: string, patch: { name?: string; color?: string | null }) {
+export async function updateCalendar(db: Queryable, inbox: Inbox, id: string, patch: { name?: string; color?: string | null }) {
   const set: Partial<typeof calendars.$inferInsert> = {};
   if (patch.name !== undefined) set.name = patch.name;
   if (patch.color !== undefined) set.color = patch.color;
@@ -64,12 +61,13 @@ export async function updateCalendar(db: Db, inbox: Inbox, id: string, patch: { 
  * Deletes a calendar with its events, their overrides and label links. Each deleted event that
  * was not already cancelled announces `event.cancelled`, as deleting it one by one would.
  */
-export async function deleteCalendar(db: Db, env: Env, inbox: Inbox, id: string, now: Date): Promise<void> {
+export async function deleteCalendar(ctx: ServiceContext, id: string): Promise<void> {
+  const { db, inbox } = ctx;
   const row = await findCalendar(db, inbox, id);
   if (row.isDefault) throw ApiError.field('id', 'the default calendar cannot be deleted');
   if (row.kind === 'tasks') throw ApiError.field('id', 'the Tasks calendar cannot be deleted');
   // One statement; label links have no foreign key to events, so they are deleted explicitly.
-  const { rows } = await db.execute(sql`
+  const rows = await rowsOf<{ id: string; calendar_id: string; title: string; start_at: string; time_zone: string; duration: string; location: string | null }>(db, sql`
     WITH gone_events AS (
       DELETE FROM events WHERE inbox_id = ${inbox.id} AND calendar_id = ${id}
       RETURNING id, calendar_id, title, start_at, time_zone, duration, location, status
@@ -80,10 +78,10 @@ export async function deleteCalendar(db: Db, env: Env, inbox: Inbox, id: string,
       DELETE FROM calendars WHERE id = ${id} AND inbox_id = ${inbox.id}
     )
     SELECT * FROM gone_events WHERE status <> 'cancelled' ORDER BY start_at, id`);
-  for (const r of rows as Array<Record<string, unknown>>) {
-    await announceCancelled(db, env, inbox, {
-      id: r.id as string, calendarId: r.calendar_id as string, title: r.title as string, startAt: asDate(r.start_at),
-      timeZone: r.time_zone as string, duration: r.duration as string, location: (r.location as string | null) ?? null,
-    }, now);
+  for (const r of rows) {
+    await announceCancelled(ctx, {
+      id: r.id, calendarId: r.calendar_id, title: r.title, startAt: asDate(r.start_at),
+      timeZone: r.time_zone, duration: r.duration, location: r.location,
+    });
   }
 }

@@ -2,7 +2,7 @@
  * Labels on events, through the labels resource's association verbs (one implementation of the
  * type rules). Labels belong to a series: an occurrence id names its series.
  */
-import type { Db } from '../db/client';
+import type { Queryable } from '../db/sql';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
 import { associateEntity, dissociateEntity } from '../labels/service';
@@ -10,14 +10,14 @@ import { parseEventId } from '../time/occurrences';
 import { getEvent } from './events';
 
 /** The series id behind an event or occurrence id; 404 when the occurrence does not exist. */
-async function seriesIdOf(db: Db, inbox: Inbox, eventId: string): Promise<string> {
+async function seriesIdOf(db: Queryable, inbox: Inbox, eventId: string): Promise<string> {
   const ref = parseEventId(eventId);
   if (!ref) throw ApiError.notFound('Event');
   if (ref.originalStart) await getEvent(db, inbox, eventId);
   return ref.seriesId;
 }
 
-export async function addEventLabel(db: Db, inbox: Inbox, eventId: string, labelId: string, now: Date): Promise<void> {
+export async function addEventLabel(db: Queryable, inbox: Inbox, eventId: string, labelId: string, now: Date): Promise<void> {
   const id = await seriesIdOf(db, inbox, eventId);
   try {
     await associateEntity(db, inbox, labelId, 'event', id, now);
@@ -30,6 +30,6 @@ export async function addEventLabel(db: Db, inbox: Inbox, eventId: string, label
   }
 }
 
-export async function removeEventLabel(db: Db, inbox: Inbox, eventId: string, labelId: string): Promise<void> {
+export async function removeEventLabel(db: Queryable, inbox: Inbox, eventId: string, labelId: string): Promise<void> {
   await dissociateEntity(db, inbox, labelId, 'event', await seriesIdOf(db, inbox, eventId));
 }

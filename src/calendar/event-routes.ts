@@ -1,3 +1,4 @@
+import { serviceContext } from '../http/context';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Router } from '../http/router';
 import { requireScope } from '../http/auth';
@@ -77,7 +78,7 @@ export function registerEventRoutes(router: Router): void {
     responses: { 200: withEtagHeader('The event or occurrence after the change.'), ...queuedResponse, ...errorResponses },
   }), async (c) => {
     const view = await svc.updateEvent(
-      c.get('db'), c.env, c.get('inbox'), c.req.valid('param').event_id, c.req.valid('json'), c.get('now'),
+      serviceContext(c), c.req.valid('param').event_id, c.req.valid('json'),
       (current) => checkIfMatch(c, current),
     );
     return c.json(await withEtag(c, view), 200);
@@ -90,7 +91,7 @@ export function registerEventRoutes(router: Router): void {
     request: { params: S.EventIdParam, query: InboxQuery },
     responses: { 204: { description: 'Deleted.' }, ...queuedResponse, ...errorResponses },
   }), async (c) => {
-    await svc.deleteEvent(c.get('db'), c.env, c.get('inbox'), c.req.valid('param').event_id, c.get('now'), (current) => checkIfMatch(c, current));
+    await svc.deleteEvent(serviceContext(c), c.req.valid('param').event_id, (current) => checkIfMatch(c, current));
     return c.body(null, 204);
   });
 

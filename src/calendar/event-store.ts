@@ -4,8 +4,7 @@
  * caller needs.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { asDate } from '../db/sql';
-import type { Db } from '../db/client';
+import { asDate, asDateOrNull, firstRowOf, rowsOf, type Queryable } from '../db/sql';
 import type { Inbox } from '../http/context';
 import type { EventStatus } from './schemas';
 import type { Schedule } from './schedule';
@@ -47,50 +46,88 @@ export interface EventRecord extends Schedule {
   overrides: OverrideRecord[];
 }
 
-type Row = Record<string, unknown>;
+/** An override as `overridesWhere` aggregates it (json_build_object: timestamps as ISO text). */
+type OverrideColumns = {
+  original_start_at: string;
+  title: string | null;
+  description: string | null;
+  location: string | null;
+  status: EventStatus | null;
+  start_local: string | null;
+  start_at: string | null;
+  duration: string | null;
+  duration_seconds: number | null;
+  armed_at: string;
+  updated_at: string;
+};
 
-const asDateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : asDate(v));
+/** What BASE_COLUMNS select (timestamps as the driver's text). */
+type EventColumns = {
+  id: string;
+  calendar_id: string;
+  title: string;
+  description: string | null;
+  status: EventStatus;
+  location: string | null;
+  time_zone: string;
+  start_local: string;
+  start_at: string;
+  duration: string;
+  duration_seconds: number | string;
+  recurrence_rules: string[] | null;
+  is_recurring: boolean;
+  series_end_at: string | null;
+  next_occurrence_at: string | null;
+  armed_at: string;
+  created_at: string;
+  updated_at: string;
+};
 
-function overrideFrom(o: Row): OverrideRecord {
+/** What DECORATIONS add. */
+type DecorationColumns = { label_ids: string[]; participants_view: ParticipantRecord[] };
+
+/** A row of the reads below: the base columns, the overrides asked for, maybe the decorations. */
+type EventRow = EventColumns & { overrides: OverrideColumns[] | null } & Partial<DecorationColumns>;
+
+function overrideFrom(o: OverrideColumns): OverrideRecord {
   return {
     originalStartAt: asDate(o.original_start_at),
-    title: (o.title as string | null) ?? null,
-    description: (o.description as string | null) ?? null,
-    location: (o.location as string | null) ?? null,
-    status: (o.status as EventStatus | null) ?? null,
-    startLocal: (o.start_local as string | null) ?? null,
+    title: o.title,
+    description: o.description,
+    location: o.location,
+    status: o.status,
+    startLocal: o.start_local,
     startAt: asDateOrNull(o.start_at),
-    duration: (o.duration as string | null) ?? null,
-    durationSeconds: (o.duration_seconds as number | null) ?? null,
+    duration: o.duration,
+    durationSeconds: o.duration_seconds,
     armedAt: asDate(o.armed_at),
     updatedAt: asDate(o.updated_at),
   };
 }
 
-export function recordFrom(r: Row): EventRecord {
-  const overrides = (r.overrides as Row[] | null) ?? [];
+function recordFrom(r: EventRow): EventRecord {
   return {
-    id: r.id as string,
-    calendarId: r.calendar_id as string,
-    title: r.title as string,
-    description: (r.description as string | null) ?? null,
-    status: r.status as EventStatus,
-    location: (r.location as string | null) ?? null,
-    participants: (r.participants_view as ParticipantRecord[] | null) ?? [],
-    timeZone: r.time_zone as string,
-    startLocal: r.start_local as string,
+    id: r.id,
+    calendarId: r.calendar_id,
+    title: r.title,
+    description: r.description,
+    status: r.status,
+    location: r.location,
+    participants: r.participants_view ?? [],
+    timeZone: r.time_zone,
+    startLocal: r.start_local,
     startAt: asDate(r.start_at),
-    duration: r.duration as string,
+    duration: r.duration,
     durationSeconds: Number(r.duration_seconds),
-    recurrenceRules: (r.recurrence_rules as string[] | null) ?? [],
-    isRecurring: Boolean(r.is_recurring),
+    recurrenceRules: r.recurrence_rules ?? [],
+    isRecurring: r.is_recurring,
     seriesEndAt: asDateOrNull(r.series_end_at),
     nextOccurrenceAt: asDateOrNull(r.next_occurrence_at),
     armedAt: asDate(r.armed_at),
     createdAt: asDate(r.created_at),
     updatedAt: asDate(r.updated_at),
-    labelIds: (r.label_ids as string[] | null) ?? [],
-    overrides: overrides.map(overrideFrom).sort((a, b) => a.originalStartAt.getTime() - b.originalStartAt.getTime()),
+    labelIds: r.label_ids ?? [],
+    overrides: (r.overrides ?? []).map(overrideFrom).sort((a, b) => a.originalStartAt.getTime() - b.originalStartAt.getTime()),
   };
 }
 
@@ -146,30 +183,30 @@ const overridesWhere = (where: SQL) => sql`
 export type OverrideSelection = 'none' | 'all' | Date;
 
 /** One event of the inbox (null when unknown or foreign), optionally locked for an update. */
-export async function loadEvent(db: Db, inbox: Inbox, id: string, overrides: OverrideSelection, forUpdate = false): Promise<EventRecord | null> {
+export async function loadEvent(db: Queryable, inbox: Inbox, id: string, overrides: OverrideSelection, forUpdate = false): Promise<EventRecord | null> {
   const which = overrides === 'none' ? sql`false` : overrides === 'all' ? sql`true` : sql`o.original_start_at = ${overrides.toISOString()}`;
-  const { rows } = await db.execute(sql`
+  const r = await firstRowOf<EventRow>(db, sql`
     ${withDecorations(inbox, sql`SELECT e.* FROM events e WHERE e.inbox_id = ${inbox.id} AND e.id = ${id} ${forUpdate ? sql`FOR UPDATE` : sql``}`)}
     SELECT ${BASE_COLUMNS}, ${DECORATIONS}, ${overridesWhere(which)} FROM ev e`);
-  const r = rows[0] as Row | undefined;
   return r ? recordFrom(r) : null;
 }
 
 /** Every event (series unexpanded) by start, one page, with the total. */
-export async function loadEventPage(db: Db, inbox: Inbox, q: { calendarId?: string; desc: boolean; offset: number; limit: number }) {
+export async function loadEventPage(db: Queryable, inbox: Inbox, q: { calendarId?: string; desc: boolean; offset: number; limit: number }) {
   const byCalendar = q.calendarId ? sql`AND e.calendar_id = ${q.calendarId}` : sql``;
   const order = (t: string) => (q.desc ? sql.raw(`${t}.start_at DESC, ${t}.id DESC`) : sql.raw(`${t}.start_at ASC, ${t}.id ASC`));
   // The count and the page in one statement; the LEFT JOIN keeps the count when the page is
   // empty. Labels and contacts are looked up for the page's rows only.
   const page = sql`SELECT e.* FROM events e WHERE e.inbox_id = ${inbox.id} ${byCalendar} ORDER BY ${order('e')} LIMIT ${q.limit} OFFSET ${q.offset}`;
-  const { rows } = await db.execute(sql`
+  // A row per event of the page; the event columns are null when the page is empty.
+  const rows = await rowsOf<{ total: number } & (EventRow | { [K in keyof EventRow]: null })>(db, sql`
     ${withDecorations(inbox, page)}
     SELECT t.total, p.* FROM
       (SELECT count(*)::int AS total FROM events e WHERE e.inbox_id = ${inbox.id} ${byCalendar}) t
     LEFT JOIN LATERAL (SELECT ${BASE_COLUMNS}, ${DECORATIONS}, '[]'::json AS overrides FROM ev e) p ON true
     ORDER BY ${order('p')}`);
-  const total = Number((rows[0] as Row | undefined)?.total ?? 0);
-  return { total, records: (rows as Row[]).filter((r) => r.id !== null && r.id !== undefined).map(recordFrom) };
+  const total = Number(rows[0]?.total ?? 0);
+  return { total, records: rows.filter((r): r is { total: number } & EventRow => r.id !== null).map(recordFrom) };
 }
 
 /** Longest duration an event may have (Duration Utils' cap), plus a day of slack. */
@@ -181,7 +218,7 @@ const MAX_SPAN = sql`interval '367 days'`;
  * they can matter to the window (original or moved start near it). Labels and participants are
  * not read here: a window may hold thousands of candidates but a page shows 50 (see `decorate`).
  */
-export async function loadWindowCandidates(db: Db, inbox: Inbox, q: { calendarId?: string; from: Date; to: Date }) {
+export async function loadWindowCandidates(db: Queryable, inbox: Inbox, q: { calendarId?: string; from: Date; to: Date }) {
   const from = q.from.toISOString();
   const to = q.to.toISOString();
   const byCalendar = q.calendarId ? sql`AND e.calendar_id = ${q.calendarId}` : sql``;
@@ -190,7 +227,7 @@ export async function loadWindowCandidates(db: Db, inbox: Inbox, q: { calendarId
     OR (o.start_at > ${from}::timestamptz - ${MAX_SPAN} AND o.start_at < ${to}::timestamptz))`;
   const spans = sql`e.start_at < ${to} AND (e.series_end_at IS NULL OR e.series_end_at > ${from})`;
   // Two branches so the first stays a plain bitmap scan of the (inbox, series end) index.
-  const { rows } = await db.execute(sql`
+  const rows = await rowsOf<EventRow>(db, sql`
     SELECT ${BASE_COLUMNS}, ${overridesWhere(near)} FROM events e
     WHERE e.inbox_id = ${inbox.id} ${byCalendar} AND ${spans}
     UNION ALL
@@ -198,20 +235,20 @@ export async function loadWindowCandidates(db: Db, inbox: Inbox, q: { calendarId
     WHERE e.inbox_id = ${inbox.id} ${byCalendar} AND NOT (${spans}) AND e.id IN (
       SELECT o.event_id FROM event_overrides o
       WHERE o.inbox_id = ${inbox.id} AND o.start_at < ${to} AND o.start_at > ${from}::timestamptz - ${MAX_SPAN})`);
-  return (rows as Row[]).map(recordFrom);
+  return rows.map(recordFrom);
 }
 
 /** Fills in `labelIds` and `participants` (with their contacts) of the given records. */
-export async function decorate(db: Db, inbox: Inbox, records: EventRecord[]): Promise<void> {
+export async function decorate(db: Queryable, inbox: Inbox, records: EventRecord[]): Promise<void> {
   const ids = [...new Set(records.map((r) => r.id))];
   if (ids.length === 0) return;
-  const { rows } = await db.execute(sql`
+  const rows = await rowsOf<{ id: string } & DecorationColumns>(db, sql`
     ${withDecorations(inbox, sql`SELECT e.* FROM events e WHERE e.inbox_id = ${inbox.id} AND e.id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`)}
     SELECT e.id, ${DECORATIONS} FROM ev e`);
-  const byId = new Map((rows as Row[]).map((r) => [r.id as string, r]));
+  const byId = new Map(rows.map((r) => [r.id, r]));
   for (const rec of records) {
     const r = byId.get(rec.id);
-    rec.labelIds = (r?.label_ids as string[] | undefined) ?? [];
-    rec.participants = (r?.participants_view as ParticipantRecord[] | undefined) ?? [];
+    rec.labelIds = r?.label_ids ?? [];
+    rec.participants = r?.participants_view ?? [];
   }
 }

@@ -2,11 +2,10 @@
  * Event verbs. An id names a series (or single event) or one occurrence of a series
  * (`<series id>_<UTC basic start>`); occurrence changes live in occurrences.ts.
  */
+import type { Queryable } from '../db/sql';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { events, eventOverrides, labelEntities } from '../db/schema';
-import type { Env } from '../env';
-import type { Inbox } from '../http/context';
+import type { Inbox, ServiceContext } from '../http/context';
 import { ApiError } from '../http/errors';
 import { newId } from '../http/ids';
 import { wallToInstant } from '../time/zones';
@@ -23,7 +22,7 @@ import type { CreateEventInput, EventView, PatchEventInput } from './schemas';
 export type { Precondition };
 
 /** A calendar events may be written to: the inbox's own (404 otherwise), never the Tasks one. */
-async function eventCalendar(db: Db, inbox: Inbox, id: string): Promise<string> {
+async function eventCalendar(db: Queryable, inbox: Inbox, id: string): Promise<string> {
   const cal = await findCalendar(db, inbox, id);
   if (cal.kind === 'tasks') throw ApiError.field('calendar_id', 'the Tasks calendar holds tasks; events cannot be created in it');
   return cal.id;
@@ -33,7 +32,7 @@ function participantsOf(list: Array<{ name?: string | null; email?: string | nul
   return list.map((p) => ({ name: p.name ?? null, email: p.email ?? null, role: p.role ?? null }));
 }
 
-export async function createEvent(db: Db, inbox: Inbox, input: CreateEventInput, now: Date): Promise<EventView> {
+export async function createEvent(db: Queryable, inbox: Inbox, input: CreateEventInput, now: Date): Promise<EventView> {
   const calendarId = await eventCalendar(db, inbox, input.calendar_id);
   const zone = zoneName(input.time_zone ?? inbox.defaultTimezone ?? 'UTC');
   const { instant: startAt, wall: startLocal } = parseStartWall(input.start, 'start', input.time_zone ?? null, inbox.defaultTimezone, now);
@@ -53,7 +52,7 @@ export async function createEvent(db: Db, inbox: Inbox, input: CreateEventInput,
 }
 
 /** A series or one occurrence; an occurrence id whose time is not an occurrence is 404. */
-export async function getEvent(db: Db, inbox: Inbox, id: string): Promise<EventView> {
+export async function getEvent(db: Queryable, inbox: Inbox, id: string): Promise<EventView> {
   const ref = parseEventId(id);
   if (!ref) throw ApiError.notFound('Event');
   if (!ref.originalStart) return seriesView(inbox, await mustLoad(db, inbox, ref.seriesId, 'none'));
@@ -63,12 +62,12 @@ export async function getEvent(db: Db, inbox: Inbox, id: string): Promise<EventV
 }
 
 /** Changes a series (every occurrence) or, given an occurrence id, that occurrence only. */
-export async function updateEvent(db: Db, env: Env, inbox: Inbox, id: string, input: PatchEventInput, now: Date, precondition: Precondition): Promise<EventView> {
+export async function updateEvent(ctx: ServiceContext, id: string, input: PatchEventInput, precondition: Precondition): Promise<EventView> {
+  const { db, inbox, now } = ctx;
   const ref = parseEventId(id);
   if (!ref) throw ApiError.notFound('Event');
-  const changed = Object.keys(input).filter((k) => k !== 'inbox_id' && input[k as keyof PatchEventInput] !== undefined);
-  if (changed.length === 0) throw ApiError.badRequest('Send at least one field to change.');
-  if (ref.originalStart) return updateOccurrence(db, env, inbox, ref.seriesId, ref.originalStart, input, now, precondition);
+  // (An empty PATCH never gets here: patchBody refuses it at validation.)
+  if (ref.originalStart) return updateOccurrence(ctx, ref.seriesId, ref.originalStart, input, precondition);
 
   const { before, after, cancelled } = await inTx(db, async (tx) => {
     const rec = await mustLoad(tx, inbox, ref.seriesId, 'all', true);
@@ -111,12 +110,12 @@ export async function updateEvent(db: Db, env: Env, inbox: Inbox, id: string, in
     const fresh = await mustLoad(tx, inbox, rec.id, 'none');
     return { before, after: seriesView(inbox, fresh), cancelled: cancelledSeries(fresh) };
   });
-  if (after.status === 'cancelled' && before.status !== 'cancelled') await announceCancelled(db, env, inbox, cancelled, now);
+  if (after.status === 'cancelled' && before.status !== 'cancelled') await announceCancelled(ctx, cancelled);
   return after;
 }
 
 /** Overrides keyed by a start that is no longer an occurrence of the new schedule are dropped. */
-async function dropStaleOverrides(tx: Db, inbox: Inbox, rec: EventRecord, s: ReturnType<typeof buildSchedule>) {
+async function dropStaleOverrides(tx: Queryable, inbox: Inbox, rec: EventRecord, s: ReturnType<typeof buildSchedule>) {
   const stale = rec.overrides.filter((o) => !isOccurrence(s, o.originalStartAt));
   if (stale.length === 0) return;
   await tx.execute(sql`
@@ -125,10 +124,11 @@ async function dropStaleOverrides(tx: Db, inbox: Inbox, rec: EventRecord, s: Ret
 }
 
 /** Deletes a series (with its overrides and label links), or excludes one occurrence. */
-export async function deleteEvent(db: Db, env: Env, inbox: Inbox, id: string, now: Date, precondition: Precondition): Promise<void> {
+export async function deleteEvent(ctx: ServiceContext, id: string, precondition: Precondition): Promise<void> {
+  const { db, inbox } = ctx;
   const ref = parseEventId(id);
   if (!ref) throw ApiError.notFound('Event');
-  if (ref.originalStart) return deleteOccurrence(db, env, inbox, ref.seriesId, ref.originalStart, now, precondition);
+  if (ref.originalStart) return deleteOccurrence(ctx, ref.seriesId, ref.originalStart, precondition);
   const gone: CancelledEvent = await inTx(db, async (tx) => {
     const rec = await mustLoad(tx, inbox, ref.seriesId, 'none', true);
     await precondition(seriesView(inbox, rec));
@@ -137,5 +137,5 @@ export async function deleteEvent(db: Db, env: Env, inbox: Inbox, id: string, no
     await tx.delete(events).where(and(eq(events.id, rec.id), eq(events.inboxId, inbox.id)));
     return cancelledSeries(rec);
   });
-  await announceCancelled(db, env, inbox, gone, now);
+  await announceCancelled(ctx, gone);
 }

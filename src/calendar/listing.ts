@@ -5,7 +5,7 @@
  * overrides applied, the occurrences sorted and paged, and one more query reads the labels and
  * participants of the page's events only.
  */
-import type { Db } from '../db/client';
+import type { Queryable } from '../db/sql';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
 import type { Page } from '../http/pagination';
@@ -52,7 +52,7 @@ function windowOf(inbox: Inbox, q: ListQuery, now: Date): { from: Date; to: Date
   return { from: start, to: end };
 }
 
-export async function listEvents(db: Db, inbox: Inbox, q: ListQuery, page: Page, now: Date) {
+export async function listEvents(db: Queryable, inbox: Inbox, q: ListQuery, page: Page, now: Date) {
   const desc = q.sort === 'desc';
   const window = windowOf(inbox, q, now);
   // Another inbox's calendar is 404, as everywhere, rather than an empty list.

@@ -3,11 +3,10 @@
  * occurrence's original start, so the occurrence keeps its id wherever it moves; a DELETE adds
  * an EXDATE for that start to the series.
  */
+import type { Queryable } from '../db/sql';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
 import { events, eventOverrides } from '../db/schema';
-import type { Env } from '../env';
-import type { Inbox } from '../http/context';
+import type { Inbox, ServiceContext } from '../http/context';
 import { ApiError } from '../http/errors';
 import { instantToWall, toUtcBasic } from '../time/zones';
 import { isOccurrence } from '../time/occurrences';
@@ -21,15 +20,16 @@ import type { EventView, PatchEventInput } from './schemas';
 /** Fields only a whole series has. */
 const SERIES_ONLY = ['calendar_id', 'time_zone', 'participants', 'recurrence_rules'] as const;
 
-async function loadOccurrence(tx: Db, inbox: Inbox, seriesId: string, originalStart: Date): Promise<EventRecord> {
+async function loadOccurrence(tx: Queryable, inbox: Inbox, seriesId: string, originalStart: Date): Promise<EventRecord> {
   const rec = await mustLoad(tx, inbox, seriesId, originalStart, true);
   if (!isOccurrence(rec, originalStart)) throw ApiError.notFound('Event');
   return rec;
 }
 
 export async function updateOccurrence(
-  db: Db, env: Env, inbox: Inbox, seriesId: string, originalStart: Date, input: PatchEventInput, now: Date, precondition: Precondition,
+  ctx: ServiceContext, seriesId: string, originalStart: Date, input: PatchEventInput, precondition: Precondition,
 ): Promise<EventView> {
+  const { db, inbox, now } = ctx;
   for (const field of SERIES_ONLY) {
     if (input[field] !== undefined) throw ApiError.field(field, 'can only be changed on the whole series (use the series id)');
   }
@@ -79,12 +79,13 @@ export async function updateOccurrence(
       cancelled: cancelledOccurrence(fresh, originalStart, fresh.overrides[0]),
     };
   });
-  if (after.status === 'cancelled' && before.status !== 'cancelled') await announceCancelled(db, env, inbox, cancelled, now);
+  if (after.status === 'cancelled' && before.status !== 'cancelled') await announceCancelled(ctx, cancelled);
   return after;
 }
 
 /** Excludes one occurrence: an EXDATE for its start, and its override (if any) goes. */
-export async function deleteOccurrence(db: Db, env: Env, inbox: Inbox, seriesId: string, originalStart: Date, now: Date, precondition: Precondition): Promise<void> {
+export async function deleteOccurrence(ctx: ServiceContext, seriesId: string, originalStart: Date, precondition: Precondition): Promise<void> {
+  const { db, inbox, now } = ctx;
   const gone = await inTx(db, async (tx) => {
     const rec = await loadOccurrence(tx, inbox, seriesId, originalStart);
     await precondition(occurrenceView(inbox, rec, originalStart, rec.overrides[0]));
@@ -99,5 +100,5 @@ export async function deleteOccurrence(db: Db, env: Env, inbox: Inbox, seriesId:
       DELETE FROM event_overrides WHERE inbox_id = ${inbox.id} AND event_id = ${rec.id} AND original_start_at = ${originalStart.toISOString()}`);
     return cancelledOccurrence(rec, originalStart, rec.overrides[0]);
   });
-  await announceCancelled(db, env, inbox, gone, now);
+  await announceCancelled(ctx, gone);
 }

@@ -5,7 +5,6 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { firstRowOf, isoZ, type Queryable } from '../db/sql';
-import type { Db } from '../db/client';
 import type { EmailEntry, PhoneEntry } from '../db/schema/contacts';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
@@ -120,7 +119,7 @@ export function contactListQuery(inboxId: string, q: string | undefined, page: P
       ${pageJson}`;
 }
 
-export async function listContacts(db: Db, inbox: Inbox, input: { q?: string; page: Page }) {
+export async function listContacts(db: Queryable, inbox: Inbox, input: { q?: string; page: Page }) {
   const r = await firstRowOf<{ total: number; results: ContactColumns[] }>(db, contactListQuery(inbox.id, input.q, input.page));
   return { results: (r?.results ?? []).map((x) => viewOf(x)), total: Number(r?.total ?? 0) };
 }
@@ -133,13 +132,13 @@ async function readContact(db: Queryable, inbox: Inbox, id: string, lock = false
   return r ? detailOf(viewOf(r)) : null;
 }
 
-export async function getContact(db: Db, inbox: Inbox, id: string): Promise<ContactDetailView> {
+export async function getContact(db: Queryable, inbox: Inbox, id: string): Promise<ContactDetailView> {
   const found = await readContact(db, inbox, id);
   if (!found) throw ApiError.notFound('Contact');
   return found;
 }
 
-export async function createContact(db: Db, inbox: Inbox, input: CreateContactInput, now: Date): Promise<ContactDetailView> {
+export async function createContact(db: Queryable, inbox: Inbox, input: CreateContactInput, now: Date): Promise<ContactDetailView> {
   const id = newId('ctc', now.getTime());
   const emails = cleanEmails(input.emails);
   const phones = cleanPhones(input.phones);
@@ -165,7 +164,7 @@ export async function createContact(db: Db, inbox: Inbox, input: CreateContactIn
  * precondition (If-Match) is checked, so nothing can slip in between the check and the write.
  */
 export async function updateContact(
-  db: Db, inbox: Inbox, id: string, patch: PatchContactInput, now: Date, precondition?: Precondition,
+  db: Queryable, inbox: Inbox, id: string, patch: PatchContactInput, now: Date, precondition?: Precondition,
 ): Promise<ContactDetailView> {
   return db.transaction(async (t) => {
     const current = await readContact(t, inbox, id, true);
@@ -211,7 +210,7 @@ export async function updateContact(
 }
 
 /** Deletes the contact, its anniversaries (cascade) and its label associations. */
-export async function deleteContact(db: Db, inbox: Inbox, id: string, precondition?: Precondition): Promise<void> {
+export async function deleteContact(db: Queryable, inbox: Inbox, id: string, precondition?: Precondition): Promise<void> {
   const remove = async (t: Queryable) => {
     const { rows } = await t.execute(sql`
       WITH gone AS (

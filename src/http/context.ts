@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
-import type { Env } from '../env';
+import type { AlertMessage, Env } from '../env';
+import type { Queryable } from '../db/sql';
 import type { Db } from '../db/client';
 import type { Config } from '../config';
 import type { InboxRow } from '../db/schema';
@@ -28,6 +29,27 @@ export type Principal =
 export const REPLAY_AS: unique symbol = Symbol('replay-as');
 
 export type Bindings = Env & { [REPLAY_AS]?: Principal };
+
+/** The one thing of the ALERTS queue binding services use (tests pass a recorder). */
+export interface AlertQueue {
+  sendBatch(messages: Iterable<MessageSendRequest<AlertMessage>>): Promise<unknown>;
+}
+
+/**
+ * What a service verb that changes things works with: the database (or a transaction on it), the
+ * inbox it acts on, the call's clock, and the queue its alert firings go to. Built once per
+ * request by `serviceContext(c)`.
+ */
+export interface ServiceContext {
+  db: Queryable;
+  inbox: Inbox;
+  now: Date;
+  alerts: AlertQueue;
+}
+
+export function serviceContext(c: Context<AppEnv>): ServiceContext {
+  return { db: c.get('db'), inbox: c.get('inbox'), now: c.get('now'), alerts: c.env.ALERTS };
+}
 
 /** The approval hold (approvals/hold.ts): a Response when the call is held, else null. */
 export type ApprovalHold = (c: Context<AppEnv>) => Promise<Response | null>;

@@ -12,8 +12,9 @@
  * retries the message without counting an attempt, so an outage never spends an alert's
  * retries; it is logged, not hidden.
  */
+import type { Queryable } from '../db/sql';
 import type { Env, AlertMessage } from '../env';
-import { openDb, type Db } from '../db/client';
+import { openDb } from '../db/client';
 import { loadConfig, type Config } from '../config';
 import { loadDeliveries, type PendingDelivery } from './deliver/load';
 import { postWebhook } from './deliver/webhook';
@@ -55,7 +56,7 @@ export async function deliverBatch(batch: MessageBatch<AlertMessage>, env: Env, 
   }
 }
 
-async function deliverOne(db: Db, config: Config, m: Message<AlertMessage>, d: PendingDelivery | undefined, now: Date): Promise<void> {
+async function deliverOne(db: Queryable, config: Config, m: Message<AlertMessage>, d: PendingDelivery | undefined, now: Date): Promise<void> {
   if (d?.status !== 'pending') return m.ack();
   if (!d.alert.enabled) {
     await markFailed(db, d.id, 'the alert is disabled', now);

@@ -4,10 +4,12 @@
  * then moves the watermark. Any failure leaves the watermark where it was, so the next minute
  * redoes the window; the ledger's unique key makes that harmless.
  */
+import type { Queryable } from '../db/sql';
 import type { Env } from '../env';
-import { openDb, type Db } from '../db/client';
+import { openDb } from '../db/client';
 import { loadConfig } from '../config';
-import { enqueueDeliveries, recordFirings, unsentDeliveries, type AlertQueue } from '../alerts/ledger';
+import { enqueueDeliveries, recordFirings, unsentDeliveries } from '../alerts/ledger';
+import type { AlertQueue } from '../http/context';
 import { claimWindow, commitWindow, releaseLease, type ScanWindow } from './scan/window';
 import { dueAnniversaryFirings } from './scan/anniversaries';
 import { dueReminderFirings, reminderLeads } from './scan/reminders';
@@ -31,7 +33,7 @@ export interface ScanReport {
  * claims its window from the shared watermark; a caller that names `fixed` (a test, a replay of
  * a stretch of time) scans exactly that window and leaves the watermark and lease alone.
  */
-export async function scanDue(db: Db, queue: AlertQueue, now: Date, fixed?: ScanWindow): Promise<ScanReport> {
+export async function scanDue(db: Queryable, queue: AlertQueue, now: Date, fixed?: ScanWindow): Promise<ScanReport> {
   const window = fixed ?? await claimWindow(db, now);
   if (!window) {
     return { window: null, recorded: { anniversaries: 0, reminders: 0 }, enqueued: 0, resent: 0, advancedEvents: 0, swept: { rateLimits: 0, idempotencyKeys: 0 } };

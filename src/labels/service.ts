@@ -3,8 +3,7 @@
  * routes call `associateEntity` / `dissociateEntity` / `labelIdsOf` for events.
  */
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { firstRowOf, isoZ } from '../db/sql';
-import type { Db } from '../db/client';
+import { firstRowOf, isoZ, type Queryable } from '../db/sql';
 import { labelEntities, labels, labelTypeEnum, type LabelRow } from '../db/schema/labels';
 import { events } from '../db/schema/calendar';
 import { toIsoZ } from '../time/zones';
@@ -60,7 +59,7 @@ function entityRef(entityType: EntityType, entityId: string): { id: string; occu
  * series does not generate, as GET /v1/calendar/events/{id}/ answers 404 for), true otherwise;
  * the statement then checks the entity itself. Reads the series only for an occurrence id.
  */
-async function mayExist(db: Db, inbox: Inbox, ref: { id: string; occurrence: Date | null } | null): Promise<boolean> {
+async function mayExist(db: Queryable, inbox: Inbox, ref: { id: string; occurrence: Date | null } | null): Promise<boolean> {
   if (!ref) return false;
   if (!ref.occurrence) return true;
   const [series] = await db.select({
@@ -86,7 +85,7 @@ function typeMismatch(labelType: LabelType, entityType: EntityType): ApiError {
 
 // ---------------------------------------------------------------------------------------------
 
-export async function listLabels(db: Db, inbox: Inbox, input: { labelType?: LabelType; page: Page }) {
+export async function listLabels(db: Queryable, inbox: Inbox, input: { labelType?: LabelType; page: Page }) {
   const { offset, limit } = input.page;
   const r = await firstRowOf<{ total: number; results: LabelView[] }>(db, sql`
     WITH matched AS (
@@ -100,7 +99,7 @@ export async function listLabels(db: Db, inbox: Inbox, input: { labelType?: Labe
   return { results: (r?.results ?? []).map(viewOf), total: Number(r?.total ?? 0) };
 }
 
-export async function createLabel(db: Db, inbox: Inbox, input: CreateLabelInput, now: Date): Promise<LabelView> {
+export async function createLabel(db: Queryable, inbox: Inbox, input: CreateLabelInput, now: Date): Promise<LabelView> {
   const [row] = await db.insert(labels).values({
     id: newId('lbl', now.getTime()), inboxId: inbox.id, name: input.name, labelType: input.label_type, color: input.color ?? null, createdAt: now,
   }).returning();
@@ -108,7 +107,7 @@ export async function createLabel(db: Db, inbox: Inbox, input: CreateLabelInput,
 }
 
 /** The label with one page of its entities (contacts and events that still exist). */
-export async function getLabel(db: Db, inbox: Inbox, labelId: string, page: Page) {
+export async function getLabel(db: Queryable, inbox: Inbox, labelId: string, page: Page) {
   const r = await firstRowOf<LabelView & { total: number; entities: EntityView[] }>(db, sql`
     WITH l AS (
       SELECT * FROM labels WHERE id = ${labelId} AND inbox_id = ${inbox.id}
@@ -138,7 +137,7 @@ export async function getLabel(db: Db, inbox: Inbox, labelId: string, page: Page
 }
 
 /** A `label_type` change may not strand associated entities of a kind the new type refuses. */
-export async function updateLabel(db: Db, inbox: Inbox, labelId: string, patch: PatchLabelInput): Promise<LabelView> {
+export async function updateLabel(db: Queryable, inbox: Inbox, labelId: string, patch: PatchLabelInput): Promise<LabelView> {
   const set: SQL[] = [];
   if (patch.name !== undefined) set.push(sql`name = ${patch.name}`);
   if (patch.label_type !== undefined) set.push(sql`label_type = ${patch.label_type}`);
@@ -168,7 +167,7 @@ export async function updateLabel(db: Db, inbox: Inbox, labelId: string, patch: 
   throw new ApiError(409, 'conflict', `The label holds entities a ${patch.label_type} label cannot hold; remove them first.`);
 }
 
-export async function deleteLabel(db: Db, inbox: Inbox, labelId: string): Promise<void> {
+export async function deleteLabel(db: Queryable, inbox: Inbox, labelId: string): Promise<void> {
   // Associations go with it (ON DELETE CASCADE).
   const gone = await db.delete(labels).where(and(eq(labels.id, labelId), eq(labels.inboxId, inbox.id))).returning({ id: labels.id });
   if (gone.length === 0) throw ApiError.notFound('Label');
@@ -179,7 +178,7 @@ export async function deleteLabel(db: Db, inbox: Inbox, labelId: string): Promis
  * inbox's included), 400 when the label's type refuses the entity; associating twice adds nothing.
  */
 export async function associateEntity(
-  db: Db, inbox: Inbox, labelId: string, entityType: EntityType, entityId: string, now: Date,
+  db: Queryable, inbox: Inbox, labelId: string, entityType: EntityType, entityId: string, now: Date,
 ): Promise<void> {
   const ref = entityRef(entityType, entityId);
   const named = await mayExist(db, inbox, ref);
@@ -211,7 +210,7 @@ function labelTypesAccepting(entityType: EntityType): SQL {
  * Removes an association. 404 for an unknown label or entity; an entity that was not
  * associated is already in the wanted state (204).
  */
-export async function dissociateEntity(db: Db, inbox: Inbox, labelId: string, entityType: EntityType, entityId: string): Promise<void> {
+export async function dissociateEntity(db: Queryable, inbox: Inbox, labelId: string, entityType: EntityType, entityId: string): Promise<void> {
   const ref = entityRef(entityType, entityId);
   const named = await mayExist(db, inbox, ref);
   const id = ref?.id ?? entityId;
@@ -230,7 +229,7 @@ export async function dissociateEntity(db: Db, inbox: Inbox, labelId: string, en
 }
 
 /** Label ids of each entity, oldest association first (entities without labels are absent). */
-export async function labelIdsOf(db: Db, inbox: Inbox, entityType: EntityType, entityIds: string[]): Promise<Map<string, string[]>> {
+export async function labelIdsOf(db: Queryable, inbox: Inbox, entityType: EntityType, entityIds: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   if (entityIds.length === 0) return out;
   const rows = await db.select({ entityId: labelEntities.entityId, labelId: labelEntities.labelId })

@@ -1,6 +1,6 @@
+import type { Queryable } from '../db/sql';
 import { and, asc, eq, isNotNull, lt, sql } from 'drizzle-orm';
 import type { PgInsertValue, PgUpdateSetSource } from 'drizzle-orm/pg-core';
-import type { Db } from '../db/client';
 import { tasks, type TaskRow } from '../db/schema';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
@@ -32,7 +32,7 @@ function uniqueCategories(list: string[] | undefined): string[] {
   return [...new Set(list ?? [])];
 }
 
-export async function listTasks(db: Db, inbox: Inbox, q: { includeCompleted: boolean; dueBefore?: string }) {
+export async function listTasks(db: Queryable, inbox: Inbox, q: { includeCompleted: boolean; dueBefore?: string }) {
   const rows = await db.select().from(tasks)
     .where(and(
       eq(tasks.inboxId, inbox.id),
@@ -49,7 +49,7 @@ export async function listTasks(db: Db, inbox: Inbox, q: { includeCompleted: boo
  * is exactly one task per firing however often the queue hands it over.
  */
 export async function createTask(
-  db: Db, inbox: Inbox, input: CreateTaskInput, now: Date, opts: { firingId?: string } = {},
+  db: Queryable, inbox: Inbox, input: CreateTaskInput, now: Date, opts: { firingId?: string } = {},
 ): Promise<TaskView> {
   const values: PgInsertValue<typeof tasks> = {
     uid: newId('tsk', now.getTime()),
@@ -78,7 +78,7 @@ export async function createTask(
   return taskView(existing);
 }
 
-export async function getTask(db: Db, inbox: Inbox, uid: string): Promise<TaskView> {
+export async function getTask(db: Queryable, inbox: Inbox, uid: string): Promise<TaskView> {
   const [row] = await db.select().from(tasks).where(and(eq(tasks.uid, uid), eq(tasks.inboxId, inbox.id)));
   if (!row) throw ApiError.notFound('Task');
   return taskView(row);
@@ -107,7 +107,7 @@ function changesOf(patch: PatchTaskInput, now: Date): PgUpdateSetSource<typeof t
  * between the check and the change.
  */
 export async function updateTask(
-  db: Db, inbox: Inbox, uid: string, patch: PatchTaskInput, now: Date, precondition?: Precondition,
+  db: Queryable, inbox: Inbox, uid: string, patch: PatchTaskInput, now: Date, precondition?: Precondition,
 ): Promise<TaskView> {
   const where = and(eq(tasks.uid, uid), eq(tasks.inboxId, inbox.id));
   if (!precondition) {
@@ -124,7 +124,7 @@ export async function updateTask(
   });
 }
 
-export async function deleteTask(db: Db, inbox: Inbox, uid: string, precondition?: Precondition): Promise<void> {
+export async function deleteTask(db: Queryable, inbox: Inbox, uid: string, precondition?: Precondition): Promise<void> {
   const where = and(eq(tasks.uid, uid), eq(tasks.inboxId, inbox.id));
   if (!precondition) {
     const rows = await db.delete(tasks).where(where).returning({ uid: tasks.uid });

@@ -1,6 +1,6 @@
 /** Reads what a batch of queue messages points at, in one round trip. */
+import type { Queryable } from '../../db/sql';
 import { eq, inArray } from 'drizzle-orm';
-import type { Db } from '../../db/client';
 import { alerts, deliveries, inboxes, type AlertRow, type DeliveryRow } from '../../db/schema';
 import type { Inbox } from '../../http/context';
 
@@ -10,7 +10,7 @@ export type PendingDelivery = Pick<DeliveryRow, 'id' | 'firingId' | 'type' | 'sc
 };
 
 /** Deliveries by id with their alert and inbox; a delivery whose alert is gone is absent. */
-export async function loadDeliveries(db: Db, ids: string[]): Promise<Map<string, PendingDelivery>> {
+export async function loadDeliveries(db: Queryable, ids: string[]): Promise<Map<string, PendingDelivery>> {
   const out = new Map<string, PendingDelivery>();
   if (ids.length === 0) return out;
   const rows = await db.select({

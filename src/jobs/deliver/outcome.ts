@@ -1,8 +1,7 @@
 /** What one attempt came to, and how it is written to the deliveries log. */
 import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
 import { deliveries, type DeliveryStatus } from '../../db/schema';
-import { firstRowOf } from '../../db/sql';
+import { firstRowOf, type Queryable } from '../../db/sql';
 import type { PendingDelivery } from './load';
 
 export interface AttemptOutcome {
@@ -22,7 +21,7 @@ export type FinalStatus = DeliveryStatus;
  * 410, a permanent error, or when this was the last attempt the alert allows (retries + 1);
  * else still pending (the caller retries the message). A 410 also disables the alert.
  */
-export async function recordAttempt(db: Db, d: PendingDelivery, o: AttemptOutcome, now: Date): Promise<{ status: FinalStatus; attempts: number }> {
+export async function recordAttempt(db: Queryable, d: PendingDelivery, o: AttemptOutcome, now: Date): Promise<{ status: FinalStatus; attempts: number }> {
   const maxAttempts = d.alert.retries + 1;
   const giveUp = Boolean(o.gone || o.permanent);
   const at = now.toISOString();
@@ -56,7 +55,7 @@ export async function recordAttempt(db: Db, d: PendingDelivery, o: AttemptOutcom
  */
 export const CLAIM_SECONDS = 60;
 
-export async function claimAttempt(db: Db, deliveryId: string, now: Date): Promise<boolean> {
+export async function claimAttempt(db: Queryable, deliveryId: string, now: Date): Promise<boolean> {
   const claimed = await db.update(deliveries)
     .set({ claimedUntil: new Date(now.getTime() + CLAIM_SECONDS * 1000) })
     .where(and(
@@ -72,12 +71,12 @@ export async function claimAttempt(db: Db, deliveryId: string, now: Date): Promi
  * failed, not the receiver): the retried message may attempt at once instead of waiting out
  * the claim. If the database is down this fails too, and the claim lapses by itself.
  */
-export async function releaseClaim(db: Db, deliveryId: string): Promise<void> {
+export async function releaseClaim(db: Queryable, deliveryId: string): Promise<void> {
   await db.update(deliveries).set({ claimedUntil: null }).where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'pending')));
 }
 
 /** A firing that will not be attempted (its alert is disabled). */
-export async function markFailed(db: Db, deliveryId: string, error: string, now: Date): Promise<void> {
+export async function markFailed(db: Queryable, deliveryId: string, error: string, now: Date): Promise<void> {
   await db.update(deliveries).set({ status: 'failed', lastError: error, updatedAt: now })
     .where(and(eq(deliveries.id, deliveryId), eq(deliveries.status, 'pending')));
 }

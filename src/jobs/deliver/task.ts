@@ -4,7 +4,7 @@
  * saved, the summary is cut to the API's limit), so an error is the database's: it is thrown,
  * and the consumer retries the message without spending one of the alert's attempts.
  */
-import type { Db } from '../../db/client';
+import type { Queryable } from '../../db/sql';
 import { createTask } from '../../tasks/service';
 import { fillTemplate } from '../../alerts/template';
 import { toIsoZ } from '../../time/zones';
@@ -17,7 +17,7 @@ export function taskFields(d: PendingDelivery): Record<string, unknown> {
   return { ...d.payload, type: d.type, scheduled_for: toIsoZ(d.scheduledFor), alert_id: d.alert.id, inbox_id: d.inbox.id };
 }
 
-export async function makeTask(db: Db, d: PendingDelivery, now: Date): Promise<AttemptOutcome> {
+export async function makeTask(db: Queryable, d: PendingDelivery, now: Date): Promise<AttemptOutcome> {
   const fields = taskFields(d);
   const summary = fillTemplate(d.alert.target, fields) || d.type;
   const date = typeof d.payload.date === 'string' && DATE_RE.test(d.payload.date) ? d.payload.date : null;

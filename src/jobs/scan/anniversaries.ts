@@ -12,9 +12,8 @@
  * Once a year per contact and type: the source key is contact:<id>:<type>:<observed year>.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
 import type { OffsetUnit } from '../../db/schema';
-import { asDate, rowsOf } from '../../db/sql';
+import { asDate, rowsOf, type Queryable } from '../../db/sql';
 import type { FiringInput } from '../../alerts/ledger';
 import { anniversaryData, offsetOf } from '../../alerts/payload';
 import { addDays } from '../../time/zones';
@@ -99,7 +98,7 @@ type DueAnniversary = {
 };
 
 /** The anniversary firings due in the window (the ledger decides which are new). */
-export async function dueAnniversaryFirings(db: Db, w: ScanWindow): Promise<FiringInput[]> {
+export async function dueAnniversaryFirings(db: Queryable, w: ScanWindow): Promise<FiringInput[]> {
   const rows = await rowsOf<DueAnniversary>(db, dueAnniversariesSql(w));
   return rows.map((r) => ({
     inboxId: r.inbox_id,

@@ -12,9 +12,8 @@
  * never again for the old one.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client';
 import type { EventStatus, OffsetUnit } from '../../db/schema';
-import { asDate, asDateOrNull, rowsOf } from '../../db/sql';
+import { asDate, asDateOrNull, rowsOf, type Queryable } from '../../db/sql';
 import type { FiringInput } from '../../alerts/ledger';
 import { eventReminderData, offsetOf } from '../../alerts/payload';
 import { toIsoZ } from '../../time/zones';
@@ -30,7 +29,7 @@ export const reminderSubs = sql`
   WHERE a.enabled AND a.events && ARRAY['event.created', 'event.updated']::text[]`;
 
 /** The distinct reminder offsets (seconds) of enabled alerts; empty when nobody wants reminders. */
-export async function reminderLeads(db: Db): Promise<number[]> {
+export async function reminderLeads(db: Queryable): Promise<number[]> {
   const rows = await rowsOf<{ lead_s: number | string }>(db, sql`SELECT DISTINCT lead_s FROM (${reminderSubs}) s ORDER BY lead_s`);
   return rows.map((r) => Number(r.lead_s));
 }
@@ -102,7 +101,7 @@ type DueReminder = {
  * The single-event and moved-occurrence reminders due in the window. The source key holds the
  * occurrence's start, so a rescheduled event fires for its new start and never for the old one.
  */
-export async function dueReminderFirings(db: Db, w: ScanWindow, leads: number[]): Promise<FiringInput[]> {
+export async function dueReminderFirings(db: Queryable, w: ScanWindow, leads: number[]): Promise<FiringInput[]> {
   if (leads.length === 0) return [];
   const rows = await rowsOf<DueReminder>(db, dueRemindersSql(w, leads));
   return rows.map((r) => {

@@ -8,8 +8,7 @@
  * on to the next one (for a single event, to null), which keeps the range small.
  */
 import { sql } from 'drizzle-orm';
-import { asDate, rowsOf } from '../../db/sql';
-import type { Db } from '../../db/client';
+import { asDate, rowsOf, type Queryable } from '../../db/sql';
 import type { AlertFilter, EventStatus, OffsetUnit } from '../../db/schema';
 import { eventReminderData, offsetOf } from '../../alerts/payload';
 import type { FiringInput } from '../../alerts/ledger';
@@ -168,7 +167,7 @@ export function seriesFirings(r: SeriesCandidate, w: ScanWindow): FiringInput[] 
 }
 
 /** Reminders of recurring series due in the window (not yet recorded). */
-export async function dueSeriesFirings(db: Db, w: ScanWindow, leads: number[]): Promise<FiringInput[]> {
+export async function dueSeriesFirings(db: Queryable, w: ScanWindow, leads: number[]): Promise<FiringInput[]> {
   if (leads.length === 0) return [];
   const rows = await rowsOf<SeriesCandidate>(db, seriesCandidatesSql(w, leads));
   const out: FiringInput[] = [];
@@ -201,7 +200,7 @@ export function passedSql(to: Date, limit = ADVANCE_BATCH) {
  * after an outage it brings stale series up to date, so "next_occurrence_at > from" holds), and
  * up to the window's end afterwards.
  */
-export async function advancePassedEvents(db: Db, to: Date, maxBatches = 5): Promise<number> {
+export async function advancePassedEvents(db: Queryable, to: Date, maxBatches = 5): Promise<number> {
   let moved = 0;
   for (let batch = 0; batch < maxBatches; batch++) {
     const rows = await rowsOf<PassedEvent>(db, passedSql(to));

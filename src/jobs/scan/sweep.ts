@@ -3,13 +3,12 @@
  * a few minutes) and idempotency keys past their 24 hours. Both are plain range DELETEs.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
-import { firstRowOf } from '../../db/sql';
+import { firstRowOf, type Queryable } from '../../db/sql';
 
 const RATE_WINDOW_KEEP_MS = 10 * 60 * 1000;
 const IDEMPOTENCY_KEEP_MS = 24 * 60 * 60 * 1000;
 
-export async function sweepExpired(db: Db, now: Date): Promise<{ rateLimits: number; idempotencyKeys: number }> {
+export async function sweepExpired(db: Queryable, now: Date): Promise<{ rateLimits: number; idempotencyKeys: number }> {
   // Both tables are stamped by requests with the request's clock. The cut-off never runs ahead
   // of the real clock, so a scan run for a future instant (tests, a replayed tick) cannot wipe
   // counters and keys that are still live.

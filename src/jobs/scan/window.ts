@@ -8,8 +8,7 @@
  * the second one does nothing and the next minute catches up.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
-import { firstRowOf } from '../../db/sql';
+import { firstRowOf, type Queryable } from '../../db/sql';
 
 export const WATERMARK = 'alerts';
 const LEASE = 'alerts.lease';
@@ -32,7 +31,7 @@ export function windowFor(watermark: Date | null, now: Date): ScanWindow {
 }
 
 /** Takes the lease and reads the watermark in one round trip; null when another scan runs. */
-export async function claimWindow(db: Db, now: Date): Promise<ScanWindow | null> {
+export async function claimWindow(db: Queryable, now: Date): Promise<ScanWindow | null> {
   const at = now.toISOString();
   const until = new Date(now.getTime() + LEASE_MS).toISOString();
   const r = await firstRowOf<{ acquired: number; watermark_ms: number | string | null }>(db, sql`
@@ -50,7 +49,7 @@ export async function claimWindow(db: Db, now: Date): Promise<ScanWindow | null>
 }
 
 /** Moves the watermark to the end of the covered window and frees the lease. */
-export async function commitWindow(db: Db, window: ScanWindow): Promise<void> {
+export async function commitWindow(db: Queryable, window: ScanWindow): Promise<void> {
   const to = window.to.toISOString();
   await db.execute(sql`
     WITH mark AS (
@@ -61,6 +60,6 @@ export async function commitWindow(db: Db, window: ScanWindow): Promise<void> {
 }
 
 /** Frees the lease after a failed scan; the watermark stays, so the next scan redoes the window. */
-export async function releaseLease(db: Db, now: Date): Promise<void> {
+export async function releaseLease(db: Queryable, now: Date): Promise<void> {
   await db.execute(sql`UPDATE scan_state SET watermark = ${now.toISOString()}::timestamptz WHERE name = ${LEASE}`);
 }
