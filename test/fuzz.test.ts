@@ -384,6 +384,12 @@ describe('fuzz: every documented operation, hostile inputs', () => {
         if (!String(res.headers.get('content-type')).startsWith('application/problem+json')) problems.push(`content-type ${res.headers.get('content-type')}`);
         for (const f of ['type', 'title', 'detail', 'code', 'request_id']) if (typeof body?.[f] !== 'string') problems.push(`no ${f}`);
         if (body?.status !== res.status) problems.push(`body status ${body?.status}`);
+        // Each offending field is named once: a check that failed does not drag its follow-ups along.
+        if (Array.isArray(body?.errors)) {
+          const paths = body.errors.map((e: { path: string }) => e.path);
+          const twice = paths.filter((p: string, i: number) => paths.indexOf(p) !== i);
+          if (twice.length) problems.push(`field named twice: ${[...new Set(twice)].join(', ')}`);
+        }
       }
       if (problems.length === 0) return;
       const shownBody = c.body === undefined ? '' : typeof c.body === 'string' ? ` body=${c.body.slice(0, 300)}${c.body.length > 300 ? `…(${c.body.length} chars)` : ''}` : ` body=<bytes ${[...c.body].join(',')}>`;

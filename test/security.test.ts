@@ -181,3 +181,19 @@ describe('HTTP conventions', () => {
     expect(String(docs.body)).toContain('/openapi.json');
   });
 });
+
+describe('validation errors say where the field was', () => {
+  it.each([
+    ['GET', '/v1/contacts/?limit=0', undefined, 'In the query', 'limit'],
+    ['GET', '/v1/tasks/?due_before=someday', undefined, 'In the query', 'due_before'],
+    ['POST', '/v1/contacts/', { full_name: '' }, 'In the body', 'full_name'],
+    ['POST', '/v1/tasks/', { summary: 7 }, 'In the body', 'summary'],
+  ])('%s %s', async (method, path, body, where, field) => {
+    const t = await newTenant();
+    const token = await t.agent(['contacts:read', 'contacts:write', 'task:read', 'task:write']);
+    const r = await call(method, path, { token, body });
+    expectProblem(r, 400, 'validation_failed');
+    expect(r.body.detail.startsWith(`${where}: ${field}: `), r.body.detail).toBe(true);
+    expect(r.body.errors.map((e: { path: string }) => e.path)).toEqual([field]);
+  });
+});

@@ -5,20 +5,31 @@ import type { z } from '@hono/zod-openapi';
 import type { AppEnv } from './context';
 import { ApiError, type FieldError } from './errors';
 
+/**
+ * Every offending field, named once: zod may report a field twice (a wrong type and then a
+ * length check that ran on it anyway, or two aliases of one parameter); the first says why.
+ */
 export function fieldErrors(error: z.ZodError, prefix?: string): FieldError[] {
-  return error.issues.map((i) => ({
-    path: [prefix, ...i.path.map(String)].filter((p) => p !== undefined && p !== '').join('.'),
-    message: i.message,
-  }));
+  const byPath = new Map<string, FieldError>();
+  for (const i of error.issues) {
+    const path = [prefix, ...i.path.map(String)].filter((p) => p !== undefined && p !== '').join('.');
+    if (!byPath.has(path)) byPath.set(path, { path, message: i.message });
+  }
+  return [...byPath.values()];
 }
 
 type Target = 'json' | 'query' | 'param' | 'header' | 'form' | 'cookie';
-// Path and query problems are named like body fields, but carry where they came from in the
-// detail so a client can tell `limit` (query) from `limit` (body).
+const WHERE: Record<Target, string> = {
+  json: 'In the body', query: 'In the query', param: 'In the path', header: 'In the headers', form: 'In the form', cookie: 'In the cookies',
+};
+// Query and header problems are named like body fields (`limit`, not `query.limit`), so the
+// detail says where they came from: a client can tell `limit` (query) from `limit` (body).
+// A path parameter that does not validate names nothing: 404.
 const validationHook = (result: { success: boolean; error?: z.ZodError; target: Target }) => {
   if (!result.success && result.error) {
     if (result.target === 'param') throw ApiError.notFound();
-    throw ApiError.validation(fieldErrors(result.error));
+    const errors = fieldErrors(result.error);
+    throw ApiError.validation(errors, `${WHERE[result.target]}: ${errors.map((e) => `${e.path || '(all)'}: ${e.message}`).join('; ')}`);
   }
 };
 
