@@ -174,7 +174,7 @@ async function tick(core, db, stats, at, name) {
   const report = await core.scanDue(db, queue, at);
   const ms = performance.now() - t;
   const r = report.recorded;
-  console.log(`\n${name} (${iso(at)}): ${ms.toFixed(0)} ms — recorded ${r.anniversaries} anniversaries, ${r.reminders} single/moved reminders, ${r.seriesReminders} series reminders; ` +
+  console.log(`\n${name} (${iso(at)}): ${ms.toFixed(0)} ms — recorded ${r.anniversaries} anniversaries, ${r.reminders} event reminders; ` +
     `enqueued ${queue.messages} in ${queue.batches} sendBatch calls (largest ${queue.largest}); advanced ${report.advancedEvents} passed events`);
   for (const [label, s] of stats) console.log(`  ${label.padEnd(46)} ${String(s.calls).padStart(3)} × ${(s.ms).toFixed(1).padStart(8)} ms`);
   return { ms, report, queue };
@@ -210,9 +210,9 @@ async function main() {
 
   // EXPLAIN of the due tick's statements (rolled back, so the timed tick below does the work).
   const window = { from: new Date(T0.getTime() - MINUTE), to: T0 };
-  await explain(seedClient, core, 'due anniversaries (window 08:59–09:00Z)', core.dueAnniversariesSql(window, T0));
+  await explain(seedClient, core, 'due anniversaries (window 08:59–09:00Z)', core.dueAnniversariesSql(window));
   const leads = await core.reminderLeads(db);
-  await explain(seedClient, core, `due single/moved reminders (offsets ${leads.join(', ')} s)`, core.dueRemindersSql(window, T0, leads));
+  await explain(seedClient, core, `due single/moved reminders (offsets ${leads.join(', ')} s)`, core.dueRemindersSql(window, leads));
   await explain(seedClient, core, 'series candidates', core.seriesCandidatesSql(window, leads));
   await explain(seedClient, core, 'passed events', core.passedSql(T0));
   await explain(seedClient, core, 'unsent ledger rows', core.unsentSql(T0));
@@ -222,7 +222,7 @@ async function main() {
   for (let i = 1; i <= 5; i++) idle.push(await tick(core, db, stats, new Date(T0.getTime() + i * MINUTE), `idle tick ${i}`));
 
   const idleWindow = { from: T0, to: new Date(T0.getTime() + MINUTE) };
-  await explain(seedClient, core, 'idle anniversaries (window 09:00–09:01Z)', core.dueAnniversariesSql(idleWindow, idleWindow.to));
+  await explain(seedClient, core, 'idle anniversaries (window 09:00–09:01Z)', core.dueAnniversariesSql(idleWindow));
 
   const { rows: [counts] } = await seedClient.query(`SELECT count(*)::int AS deliveries, count(*) FILTER (WHERE enqueued_at IS NOT NULL)::int AS enqueued FROM deliveries`);
   const idleMs = percentiles(idle.map((x) => x.ms));
