@@ -8,11 +8,10 @@ export default defineConfig({
       miniflare: {
         bindings: {
           DATABASE_URL: inject('databaseUrl'),
-          PG_WS_PROXY: inject('wsProxy'),
+          DB_LOCAL_ENDPOINT: inject('localEndpoint'),
           ADMIN_TOKEN: 'test-admin-token',
           ALLOW_PRIVATE_WEBHOOKS: 'true',
           ALLOW_TEST_CLOCK: 'true',
-          RATE_LIMIT_PER_MINUTE: '400',
         },
       },
     })),

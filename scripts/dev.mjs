@@ -1,11 +1,11 @@
 // `npm run dev`: the whole local stack in one command, no prior set-up.
-// Embedded PostgreSQL (unless DATABASE_URL is set) → migrations → WebSocket proxy → wrangler dev
+// Embedded PostgreSQL (unless DATABASE_URL is set) → migrations → local Neon endpoint (HTTP + WebSocket) → wrangler dev
 // on 127.0.0.1:8787 with --test-scheduled, plus a ticker that fires the scheduled handler every
 // minute so alerts really fire. Ctrl-C stops all of it.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync } from 'node:fs';
 import { relative } from 'node:path';
-import { StackError, freePort, migrate, startEmbeddedPostgres, startWsProxy } from './lib/stack.mjs';
+import { StackError, freePort, migrate, startEmbeddedPostgres, startDbEndpoint } from './lib/stack.mjs';
 
 const PORT = Number(process.env.PORT ?? 8787);
 const log = (...a) => console.log('[dev]', ...a);
@@ -33,12 +33,12 @@ if (!databaseUrl) {
 }
 await migrate(databaseUrl);
 log('migrations applied');
-const proxy = await startWsProxy({ target: databaseUrl, port: await freePort() });
+const proxy = await startDbEndpoint({ target: databaseUrl, port: await freePort() });
 stops.push(proxy.stop);
 
 const wrangler = spawn('wrangler', [
   'dev', '--ip', '127.0.0.1', '--port', String(PORT), '--test-scheduled',
-  '--var', `DATABASE_URL:${databaseUrl}`, '--var', `PG_WS_PROXY:${proxy.url}`,
+  '--var', `DATABASE_URL:${databaseUrl}`, '--var', `DB_LOCAL_ENDPOINT:${proxy.url}`,
 ], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
 
 const base = `http://127.0.0.1:${PORT}`;

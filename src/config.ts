@@ -11,22 +11,20 @@ const flag = z.enum(['true', 'false']).default('false').transform((v) => v === '
 
 const ConfigSchema = z.object({
   DATABASE_URL: z.string().min(1, 'must be set (a postgres:// connection string)'),
-  PG_WS_PROXY: z.string().min(1).optional(),
+  DB_LOCAL_ENDPOINT: z.string().min(1).optional(),
   ADMIN_TOKEN: z.string().min(1).optional(),
   ALLOW_PRIVATE_WEBHOOKS: flag,
   ALLOW_TEST_CLOCK: flag,
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(600),
 });
 
 export interface Config {
   databaseUrl: string;
-  /** `host:port` of a local WebSocket→TCP proxy; unset in production (Neon's own endpoint). */
-  wsProxy: string | null;
+  /** `host:port` of the local stand-in for Neon's endpoint (HTTP and WebSocket); unset in production. */
+  localEndpoint: string | null;
   adminToken: string | null;
   allowPrivateWebhooks: boolean;
   /** Only tests set this: lets `X-Test-Now` move the service's clock. Never in production. */
   allowTestClock: boolean;
-  rateLimitPerMinute: number;
 }
 
 /** Thrown for a misconfigured deployment: names every bad var, never their values. */
@@ -41,10 +39,9 @@ export function loadConfig(env: Env): Config {
   const v = parsed.data;
   return {
     databaseUrl: v.DATABASE_URL,
-    wsProxy: v.PG_WS_PROXY ?? null,
+    localEndpoint: v.DB_LOCAL_ENDPOINT ?? null,
     adminToken: v.ADMIN_TOKEN ?? null,
     allowPrivateWebhooks: v.ALLOW_PRIVATE_WEBHOOKS,
     allowTestClock: v.ALLOW_TEST_CLOCK,
-    rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE,
   };
 }

@@ -6,10 +6,10 @@ const base = { DATABASE_URL: 'postgres://u:secret-password@db.example/x' } as un
 const withVars = (vars: Record<string, string | undefined>) => ({ ...base, ...vars }) as unknown as Env;
 
 describe('configuration', () => {
-  it('defaults: flags off, 600 requests a minute, no proxy, no admin token', () => {
+  it('defaults: flags off, no local endpoint, no admin token', () => {
     expect(loadConfig(base)).toEqual({
-      databaseUrl: 'postgres://u:secret-password@db.example/x', wsProxy: null, adminToken: null,
-      allowPrivateWebhooks: false, allowTestClock: false, rateLimitPerMinute: 600,
+      databaseUrl: 'postgres://u:secret-password@db.example/x', localEndpoint: null, adminToken: null,
+      allowPrivateWebhooks: false, allowTestClock: false,
     });
   });
 
@@ -17,10 +17,7 @@ describe('configuration', () => {
     [{ ALLOW_PRIVATE_WEBHOOKS: 'true' }, { allowPrivateWebhooks: true }],
     [{ ALLOW_PRIVATE_WEBHOOKS: 'false' }, { allowPrivateWebhooks: false }],
     [{ ALLOW_TEST_CLOCK: 'true' }, { allowTestClock: true }],
-    [{ RATE_LIMIT_PER_MINUTE: '42' }, { rateLimitPerMinute: 42 }],
-    // The benches lift the limit out of the way.
-    [{ RATE_LIMIT_PER_MINUTE: '100000000' }, { rateLimitPerMinute: 100_000_000 }],
-    [{ PG_WS_PROXY: '127.0.0.1:5433', ADMIN_TOKEN: 'tok' }, { wsProxy: '127.0.0.1:5433', adminToken: 'tok' }],
+    [{ DB_LOCAL_ENDPOINT: '127.0.0.1:5433', ADMIN_TOKEN: 'tok' }, { localEndpoint: '127.0.0.1:5433', adminToken: 'tok' }],
   ])('reads %j', (vars, expected) => {
     expect(loadConfig(withVars(vars))).toMatchObject(expected);
   });
@@ -29,8 +26,7 @@ describe('configuration', () => {
     [{ DATABASE_URL: '' }, 'DATABASE_URL'],
     [{ ALLOW_PRIVATE_WEBHOOKS: 'yes' }, 'ALLOW_PRIVATE_WEBHOOKS'],
     [{ ALLOW_TEST_CLOCK: 'TRUE' }, 'ALLOW_TEST_CLOCK'],
-    [{ RATE_LIMIT_PER_MINUTE: 'lots' }, 'RATE_LIMIT_PER_MINUTE'],
-    [{ RATE_LIMIT_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_MINUTE'],
+    [{ DB_LOCAL_ENDPOINT: '' }, 'DB_LOCAL_ENDPOINT'],
   ])('refuses %j, naming the var and never echoing a value', (vars, name) => {
     let thrown: unknown;
     try {

@@ -339,7 +339,7 @@ describe('fuzz: every documented operation, hostile inputs', () => {
 
   it('answers no input with a 5xx, and every 4xx is problem+json with the documented fields', async () => {
     const started = Date.now();
-    // Sessions are rate limited per token (400 a minute in tests): take a fresh one as needed.
+    // Sessions are rate limited per token (600 a minute, wrangler.toml): take a fresh one as needed.
     let sent = 0;
     let session = t.session;
     let used = 0;

@@ -266,8 +266,8 @@ describe('range: through the Worker', () => {
 });
 
 describe('range: property — every time-bearing field is 2xx or a 400 naming it, never a 500', () => {
-  // Each property runs in a tenant of its own: the session token's rate limit (400 a minute in
-  // tests) then covers one property's calls, not all of them.
+  // Each property runs in a tenant of its own: the session token's rate limit (600 a minute,
+  // wrangler.toml) then covers one property's calls, not all of them.
   let c: Cal;
   let series: string;
   let single: string;

@@ -12,7 +12,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { createScratchDatabase, freePort, migrate, startEmbeddedPostgres, startWsProxy } from '../lib/stack.mjs';
+import { createScratchDatabase, freePort, migrate, startEmbeddedPostgres, startDbEndpoint } from '../lib/stack.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The admin token `wrangler dev` is started with; only createTenantWithToken needs it. */
@@ -160,7 +160,7 @@ export async function startBenchStack({ name, pgStatStatements = false, worker =
   let base;
   let proxy;
   if (worker) {
-    proxy = await startWsProxy({ target: databaseUrl, port: await freePort() });
+    proxy = await startDbEndpoint({ target: databaseUrl, port: await freePort() });
     onStop(proxy.stop);
     base = await startWrangler({ name, databaseUrl, proxyUrl: proxy.url });
   }
@@ -212,9 +212,9 @@ async function startWrangler({ name, databaseUrl, proxyUrl }) {
   const child = spawn('wrangler', [
     'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort()),
     '--persist-to', persistDir, '--log-level', 'warn', '--show-interactive-dev-session=false',
-    '--var', `DATABASE_URL:${databaseUrl}`, '--var', `PG_WS_PROXY:${proxyUrl}`, '--var', `ADMIN_TOKEN:${ADMIN_TOKEN}`,
+    '--var', `DATABASE_URL:${databaseUrl}`, '--var', `DB_LOCAL_ENDPOINT:${proxyUrl}`, '--var', `ADMIN_TOKEN:${ADMIN_TOKEN}`,
     // One token sends hundreds of requests a minute; the limiter is not what is being measured.
-    '--var', 'RATE_LIMIT_PER_MINUTE:100000000',
+    
   ], {
     cwd: root,
     // Warnings and errors only (--log-level warn), straight to the terminal: a failing start or

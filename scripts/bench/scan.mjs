@@ -134,7 +134,7 @@ function labelOf(text) {
   if (text.includes('enqueued_at IS NULL')) return 'unsent rows';
   if (/update "deliveries" set "enqueued_at"/i.test(text)) return 'mark enqueued (per 100)';
   if (text.includes('alerts.lease') || text.includes('scan_state')) return 'lease / watermark';
-  if (text.includes('rate_limits')) return 'sweep';
+  if (text.includes('idempotency_keys')) return 'sweep';
   return text.replace(/\s+/g, ' ').trim().slice(0, 40);
 }
 

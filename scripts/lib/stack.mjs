@@ -1,22 +1,17 @@
 // The local stack shared by `npm run dev`, the test suite and the benchmarks:
-// an embedded PostgreSQL (unless DATABASE_URL says otherwise), a WebSocket→TCP proxy so the
-// Neon serverless driver inside workerd can reach it, and the migrations.
+// an embedded PostgreSQL (unless DATABASE_URL says otherwise), the local stand-in for Neon's
+// endpoint (db-endpoint.mjs) so the serverless driver inside workerd can reach it, and the migrations.
 import { createServer } from 'node:net';
-import { connect } from 'node:net';
 import {
   mkdirSync, existsSync, rmSync, statSync, lstatSync, chmodSync, chownSync, cpSync, renameSync, writeFileSync,
   readFileSync, readdirSync,
 } from 'node:fs';
 import { resolve, dirname, join, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
 import { tmpdir, arch, platform } from 'node:os';
 import pg from 'pg';
-
-// Loaded through Node's resolver: bundlers (vite in tests) would pick ws's browser stub.
-const { WebSocketServer } = createRequire(import.meta.url)('ws');
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -299,48 +294,7 @@ async function startAsPostgresUser({ dataDir, port, persistent }) {
   };
 }
 
-/**
- * The Neon driver speaks the Postgres wire protocol over a WebSocket. Locally there is no Neon
- * edge, so this proxy accepts WebSockets and pipes each one to the TCP Postgres server.
- * It always connects to `target`, whatever address the client names, so it can't be used as
- * an open relay.
- */
-export function startWsProxy({ target, port, rttMs = Number(process.env.DB_RTT_MS) || 0 }) {
-  const { hostname, port: pgPort } = new URL(target);
-  const wss = new WebSocketServer({ host: '127.0.0.1', port });
-  // DB_RTT_MS puts a round trip between the Worker and Postgres, as a far-away database would:
-  // every message waits half of it on the way in and half on the way out (in order: timers of
-  // equal delay fire in the order they were set).
-  let half = rttMs / 2;
-  const after = (fn) => (half > 0 ? setTimeout(fn, half) : fn());
-  wss.on('connection', (ws) => {
-    const sock = connect(Number(pgPort || 5432), hostname);
-    sock.setNoDelay(true);
-    const pending = [];
-    let open = false;
-    sock.on('connect', () => {
-      open = true;
-      for (const chunk of pending) sock.write(chunk);
-      pending.length = 0;
-    });
-    ws.on('message', (data) => after(() => (open ? sock.write(data) : pending.push(data))));
-    sock.on('data', (data) => after(() => ws.readyState === ws.OPEN && ws.send(data)));
-    const end = () => { sock.destroy(); if (ws.readyState <= ws.OPEN) ws.close(); };
-    ws.on('close', end);
-    ws.on('error', end);
-    sock.on('close', end);
-    sock.on('error', end);
-  });
-  return new Promise((ok, fail) => {
-    wss.on('listening', () => ok({
-      url: `127.0.0.1:${port}`,
-      /** Changes the simulated round trip for every message from now on. */
-      setRtt: (ms) => { half = ms / 2; },
-      stop: () => new Promise((r) => { for (const c of wss.clients) c.terminate(); wss.close(() => r()); }),
-    }));
-    wss.on('error', fail);
-  });
-}
+export { startDbEndpoint } from './db-endpoint.mjs';
 
 /** Applies every migration in migrations/ that has not been applied yet (drizzle's journal). */
 export async function migrate(url) {

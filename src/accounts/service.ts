@@ -3,6 +3,7 @@ import { agentTokens, calendars, inboxes, sessions, tenants, users, type AgentTo
 import { firstRowOf, type Queryable } from '../db/sql';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
+import { forgetPrincipals } from '../http/principal-cache';
 import { newId } from '../http/ids';
 import { DUMMY_PASSWORD_HASH, hashPassword, newSecret, sha256Hex, verifyPassword } from '../http/crypto';
 import { toIsoZ } from '../time/zones';
@@ -92,11 +93,13 @@ export async function refreshSession(db: Queryable, refreshToken: string, now: D
     ${successCtes(attempt, { refund: ['refresh:address'], reset: [], onlyIf: sql`EXISTS (SELECT 1 FROM refreshed)` })}
     SELECT id FROM refreshed`);
   if (!refreshed) throw new ApiError(401, 'unauthorized', 'The refresh token is invalid, expired or revoked.');
+  forgetPrincipals(refreshed.id);
   return { access_token: access, expires_in: ACCESS_TTL_S, token_type: 'Bearer' as const };
 }
 
 export async function logout(db: Queryable, sessionId: string, now: Date) {
   await db.update(sessions).set({ revokedAt: now }).where(eq(sessions.id, sessionId));
+  forgetPrincipals(sessionId);
 }
 
 export async function listInboxes(db: Queryable, tenantId: string, page: Page) {
@@ -145,6 +148,8 @@ export async function updateSettings(db: Queryable, inbox: Inbox, patch: {
   if (patch.leap_day_policy !== undefined) set.leapDayPolicy = patch.leap_day_policy;
   if (Object.keys(set).length === 0) return settingsView(inbox);
   const [row] = await db.update(inboxes).set(set).where(eq(inboxes.id, inbox.id)).returning();
+  // Principals carry their inbox's settings: this isolate sees the change at once.
+  forgetPrincipals(inbox.id);
   return settingsView(row!);
 }
 
@@ -174,4 +179,5 @@ export async function revokeToken(db: Queryable, tenantId: string, tokenId: stri
     .where(and(eq(agentTokens.id, tokenId), eq(agentTokens.tenantId, tenantId), isNull(agentTokens.revokedAt)))
     .returning({ id: agentTokens.id });
   if (rows.length === 0) throw ApiError.notFound('Token');
+  forgetPrincipals(tokenId);
 }

@@ -15,12 +15,9 @@
  *   column's enum by itself, but not a text expression.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { NeonQueryResultHKT } from 'drizzle-orm/neon-serverless';
-import type { PgDatabase } from 'drizzle-orm/pg-core';
-import type { Db } from './client';
+import type { Queryable } from './client';
 
-/** The database or a transaction on it: whatever runs a statement. */
-export type Queryable = PgDatabase<NeonQueryResultHKT, Db['_']['fullSchema']>;
+export type { Queryable };
 
 /** The rows of a raw statement, in the shape the statement produces (`T` is its column list). */
 // (Row shapes are type aliases, not interfaces: the driver's row type is an index signature.)

@@ -1,12 +1,13 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { and, eq, or, sql } from 'drizzle-orm';
 import { inboxes } from '../db/schema';
-import { asDate, firstRowOf } from '../db/sql';
+import { asDate, firstRowOf, type Queryable } from '../db/sql';
 import type { LeapDayPolicy } from '../time/anniversaries';
 import { ALL_SCOPES, REPLAY_AS, type AppEnv, type Inbox, type Principal, type Scope } from './context';
 import { ApiError } from './errors';
 import { constantTimeEqual, sha256Hex } from './crypto';
-import { countedAs, enforceRateLimit } from './rate-limit';
+import { enforceRateLimit } from './rate-limit';
+import { idsOf, principals, tenantInboxes } from './principal-cache';
 
 /** An `inboxes` row as raw SQL returns it (`SELECT i.*`): the column names, timestamps as text. */
 export type InboxColumns = {
@@ -37,9 +38,6 @@ export function inboxFromRow(r: InboxColumns): Inbox {
 
 /** An agent token with its inbox: what AGENT_COLUMNS selects. */
 type AgentColumns = InboxColumns & { token_id: string; label: string; scopes: Scope[]; requires_approval: Scope[] };
-/** The rate-limit counter `countedAs` adds to a principal lookup. */
-type Counted = { rl_count: number | string };
-
 const AGENT_COLUMNS = sql`t.id AS token_id, t.label, t.scopes, t.requires_approval, i.*`;
 
 function agentPrincipal(r: AgentColumns): Principal {
@@ -59,7 +57,7 @@ function agentPrincipal(r: AgentColumns): Principal {
  * The agent token `tokenId` as a principal, revoked or not (an approved call runs as the token
  * that made it: a person approved it), or null when the token is gone.
  */
-export async function agentPrincipalById(db: AppEnv['Variables']['db'], tokenId: string): Promise<Principal | null> {
+export async function agentPrincipalById(db: Queryable, tokenId: string): Promise<Principal | null> {
   const r = await firstRowOf<AgentColumns>(db, sql`
     SELECT ${AGENT_COLUMNS} FROM agent_tokens t JOIN inboxes i ON i.id = t.inbox_id WHERE t.id = ${tokenId}`);
   return r ? agentPrincipal(r) : null;
@@ -78,8 +76,37 @@ const invalidToken = () =>
   new ApiError(401, 'unauthorized', 'The token is invalid, expired or revoked.', { headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
 
 /**
- * Who is calling. One round trip: the token (with its inbox) is read and its rate-limit counter
- * bumped in the same statement.
+ * The principal a token names, from the isolate's short-lived cache (principal-cache.ts) or, on
+ * a miss, one statement; null when no live token or session has this hash.
+ */
+async function principalOf(db: Queryable, token: string, now: Date): Promise<Principal | null> {
+  const hash = await sha256Hex(token);
+  const known = principals.get(hash, now);
+  if (known) return known;
+  if (token.startsWith('gent_')) {
+    const r = await firstRowOf<AgentColumns>(db, sql`
+      SELECT ${AGENT_COLUMNS} FROM agent_tokens t JOIN inboxes i ON i.id = t.inbox_id
+      WHERE t.token_hash = ${hash} AND t.revoked_at IS NULL`);
+    if (!r) return null;
+    const p = agentPrincipal(r);
+    principals.set(hash, p, idsOf(p));
+    return p;
+  }
+  if (token.startsWith('gses_')) {
+    const r = await firstRowOf<{ id: string; tenant_id: string; user_id: string; access_expires_at: string }>(db, sql`
+      SELECT id, tenant_id, user_id, access_expires_at FROM sessions
+      WHERE access_hash = ${hash} AND revoked_at IS NULL AND access_expires_at > ${now.toISOString()}`);
+    if (!r) return null;
+    const p: Principal = { kind: 'session', sessionId: r.id, tenantId: r.tenant_id, userId: r.user_id };
+    principals.set(hash, p, idsOf(p), asDate(r.access_expires_at).getTime());
+    return p;
+  }
+  return null;
+}
+
+/**
+ * Who is calling. A token seen in this isolate within the last few seconds costs no round trip;
+ * otherwise one statement reads it (with its inbox). The rate limit is the binding's: no write.
  */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   // An approved call replayed through the app (approvals/replay.ts) runs as the token that made it.
@@ -91,8 +118,6 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   c.set('replaying', false);
   const token = bearer(c);
-  const db = c.get('db');
-  const now = c.get('now');
 
   if (c.req.path.startsWith('/v1/admin/')) {
     const admin = c.get('config').adminToken;
@@ -101,26 +126,11 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     return next();
   }
 
-  const hash = await sha256Hex(token);
-  if (token.startsWith('gent_')) {
-    const r = await firstRowOf<AgentColumns & Counted>(db, countedAs(sql`
-      SELECT ${AGENT_COLUMNS} FROM agent_tokens t JOIN inboxes i ON i.id = t.inbox_id
-      WHERE t.token_hash = ${hash} AND t.revoked_at IS NULL`, 'token_id', now));
-    if (!r) throw invalidToken();
-    enforceRateLimit(c, Number(r.rl_count));
-    c.set('principal', agentPrincipal(r));
-    return next();
-  }
-  if (token.startsWith('gses_')) {
-    const r = await firstRowOf<{ id: string; tenant_id: string; user_id: string } & Counted>(db, countedAs(sql`
-      SELECT id, tenant_id, user_id FROM sessions
-      WHERE access_hash = ${hash} AND revoked_at IS NULL AND access_expires_at > ${now.toISOString()}`, 'id', now));
-    if (!r) throw invalidToken();
-    enforceRateLimit(c, Number(r.rl_count));
-    c.set('principal', { kind: 'session', sessionId: r.id, tenantId: r.tenant_id, userId: r.user_id });
-    return next();
-  }
-  throw invalidToken();
+  const principal = await principalOf(c.get('db'), token, c.get('now'));
+  if (!principal) throw invalidToken();
+  await enforceRateLimit(c, principal);
+  c.set('principal', principal);
+  return next();
 };
 
 const READ_SCOPES = ALL_SCOPES.filter((s) => s.endsWith(':read'));
@@ -144,11 +154,15 @@ function namedInbox(c: Context<AppEnv>): string | undefined {
   return v;
 }
 
+/** One of the tenant's inboxes by id or address (remembered briefly, like principals), or 404. */
 async function inboxOfTenant(c: Context<AppEnv>, tenantId: string, ref: string): Promise<Inbox> {
+  const known = tenantInboxes.get(`${tenantId}:${ref}`, c.get('now'));
+  if (known) return known;
   const [r] = await c.get('db').select().from(inboxes)
     .where(and(eq(inboxes.tenantId, tenantId), or(eq(inboxes.id, ref), eq(inboxes.address, ref.toLowerCase()))))
     .limit(1);
   if (!r) throw ApiError.notFound('Inbox');
+  tenantInboxes.set(`${tenantId}:${ref}`, r, [r.id]);
   return r;
 }
 

@@ -25,7 +25,7 @@ export interface ScanReport {
   enqueued: number;
   resent: number;
   advancedEvents: number;
-  swept: { rateLimits: number; idempotencyKeys: number };
+  swept: { idempotencyKeys: number };
 }
 
 /**
@@ -36,7 +36,7 @@ export interface ScanReport {
 export async function scanDue(db: Queryable, queue: AlertQueue, now: Date, fixed?: ScanWindow): Promise<ScanReport> {
   const window = fixed ?? await claimWindow(db, now);
   if (!window) {
-    return { window: null, recorded: { anniversaries: 0, reminders: 0 }, enqueued: 0, resent: 0, advancedEvents: 0, swept: { rateLimits: 0, idempotencyKeys: 0 } };
+    return { window: null, recorded: { anniversaries: 0, reminders: 0 }, enqueued: 0, resent: 0, advancedEvents: 0, swept: { idempotencyKeys: 0 } };
   }
   try {
     const anniversaries = await dueAnniversaryFirings(db, window);

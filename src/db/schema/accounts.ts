@@ -102,13 +102,6 @@ export const idempotencyKeys = pgTable('idempotency_keys', {
 }, (t) => [uniqueIndex('idempotency_keys_pk').on(t.principalId, t.key), index('idempotency_keys_created_idx').on(t.createdAt)]);
 export type IdempotencyKeyRow = typeof idempotencyKeys.$inferSelect;
 
-export const rateLimits = pgTable('rate_limits', {
-  bucket: text('bucket').notNull(),
-  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
-  count: integer('count').notNull(),
-}, (t) => [uniqueIndex('rate_limits_pk').on(t.bucket, t.windowStart)]);
-export type RateLimitRow = typeof rateLimits.$inferSelect;
-
 /**
  * Sign-in attempts per key (account or client address, stored as a SHA-256 of the key) per fixed
  * window (src/accounts/throttle.ts). The counting statement deletes a batch of expired rows
