@@ -116,15 +116,15 @@ describe('local Neon endpoint: the HTTP path, through the real driver', () => {
   });
 
   it('a batch honours its isolation level, read-only and deferrable settings', async () => {
-    const [[level], [ro], [def]] = await sql.transaction([
+    const settings = await sql.transaction([
       sql`SELECT current_setting('transaction_isolation') AS v`,
       sql`SELECT current_setting('transaction_read_only') AS v`,
       sql`SELECT current_setting('transaction_deferrable') AS v`,
     ], { isolationLevel: 'Serializable', readOnly: true, deferrable: true });
-    expect([level!.v, ro!.v, def!.v]).toEqual(['serializable', 'on', 'on']);
+    expect(settings).toEqual([[{ v: 'serializable' }], [{ v: 'on' }], [{ v: 'on' }]]);
 
-    const [[rc]] = await sql.transaction([sql`SELECT current_setting('transaction_isolation') AS v`], { isolationLevel: 'RepeatableRead' });
-    expect(rc!.v).toBe('repeatable read');
+    const repeatable = await sql.transaction([sql`SELECT current_setting('transaction_isolation') AS v`], { isolationLevel: 'RepeatableRead' });
+    expect(repeatable).toEqual([[{ v: 'repeatable read' }]]);
 
     const e = await failure(sql.transaction([sql`CREATE TEMP TABLE never_made (x int)`], { readOnly: true }));
     expect(e.code).toBe('25006');

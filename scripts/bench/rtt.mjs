@@ -1,9 +1,9 @@
 // `npm run bench:rtt`: how many times each request crosses to the database.
 //
 // Starts its own stack (embedded PostgreSQL unless DATABASE_URL is set, in a scratch database;
-// the WebSocket proxy; `wrangler dev`), seeds one inbox, then for each request measures the p50
+// the local Neon endpoint, HTTP and WebSocket; `wrangler dev`), seeds one inbox, then for each request measures the p50
 // with no added latency and with DB_RTT_MS (default 20) put on every message between the Worker
-// and Postgres by the proxy. (p50 at DB_RTT_MS − p50 at 0) / DB_RTT_MS is the number of round
+// and Postgres by the endpoint (both paths). (p50 at DB_RTT_MS − p50 at 0) / DB_RTT_MS is the number of round
 // trips a far-away caller pays for: what the issue "One round trip" is about.
 // BENCH_RUNS (default 25) sets the sequential runs per request and latency.
 import { api, createTenantWithToken, log, percentiles, runBench, startBenchStack } from './lib.mjs';
@@ -48,6 +48,9 @@ async function main() {
 
   const auth = { authorization: `Bearer ${token}` };
   const json = { ...auth, 'content-type': 'application/json' };
+  const sess = { authorization: `Bearer ${session}` };
+  const sessJson = { ...sess, 'content-type': 'application/json' };
+  const inbox = `inbox_id=${inboxId}`;
   let n = 0;
   const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
   /** [label, (prepared) => [path, fetch init], expected status, prepare? (untimed, per run)] */
@@ -70,6 +73,13 @@ async function main() {
     ['POST /v1/tasks/', () => ['/v1/tasks/', { method: 'POST', headers: json, body: JSON.stringify({ summary: `S${n++}` }) }], 201],
     ['GET /v1/agenda/?days=7', () => ['/v1/agenda/?days=7', { headers: auth }], 200],
     ['GET /v1/alerts/', () => ['/v1/alerts/', { headers: auth }], 200],
+    ['session: GET /v1/contacts/{id}/', () => [`/v1/contacts/${contact.id}/?${inbox}`, { headers: sess }], 200],
+    ['session: GET week window', () => [`/v1/calendar/events/?${inbox}&after=2026-12-07T00:00:00&before=2026-12-14T00:00:00&limit=200`, { headers: sess }], 200],
+    ['session: GET /v1/agenda/?days=7', () => [`/v1/agenda/?${inbox}&days=7`, { headers: sess }], 200],
+    ['session: GET /v1/tasks/', () => [`/v1/tasks/?${inbox}`, { headers: sess }], 200],
+    ['session: POST /v1/contacts/', () => ['/v1/contacts/', { method: 'POST', headers: sessJson, body: JSON.stringify({ inbox_id: inboxId, full_name: `New ${n++}` }) }], 201],
+    ['session: PATCH /v1/calendar/events/{id}/', () => [`/v1/calendar/events/${event.event_id}/`, { method: 'PATCH', headers: sessJson, body: JSON.stringify({ inbox_id: inboxId, title: `T${n++}` }) }], 200],
+    ['session: POST /v1/tasks/', () => ['/v1/tasks/', { method: 'POST', headers: sessJson, body: JSON.stringify({ inbox_id: inboxId, summary: `S${n++}` }) }], 201],
     ['POST held DELETE → 202', () => [`/v1/contacts/${contact.id}/`, { method: 'DELETE', headers: { authorization: `Bearer ${held}` } }], 202],
     // Approving runs the held call (a contact's DELETE) through the whole app again.
     ['POST /v1/approvals/{id}/approve/', (id) => [`/v1/approvals/${id}/approve/`, { method: 'POST', headers: auth }], 204, async () => {
@@ -102,13 +112,20 @@ async function main() {
     proxy.setRtt(RTT);
     const far = await p50(make, expected, prepare);
     proxy.setRtt(0);
-    rows.push({ label, near, far, trips: (far - near) / RTT });
+    // Counted, not timed: what one more call sends to the endpoint (HTTP requests, the
+    // statements they carry, WebSocket connections opened for interactive transactions).
+    const before = proxy.stats();
+    await timeOne(make, expected, prepare);
+    const after = proxy.stats();
+    const counted = `${after.httpRequests - before.httpRequests} / ${after.httpStatements - before.httpStatements} / ${after.wsConnections - before.wsConnections}`;
+    rows.push({ label, near, far, trips: (far - near) / RTT, counted });
   }
 
-  console.log(`\nRound trips to the database per request — ${RUNS} sequential runs each, p50, DB_RTT_MS=${RTT} added by the proxy\n`);
-  console.log(`${'request'.padEnd(36)} ${'p50, 0 ms'.padStart(10)} ${`p50, ${RTT} ms`.padStart(11)} ${'round trips'.padStart(12)}`);
+  console.log(`\nRound trips to the database per request — ${RUNS} sequential runs each, p50, DB_RTT_MS=${RTT} added by the endpoint\n`);
+  console.log('counted: HTTP requests / statements in them / WebSocket connections, for one call (a prepare step included)\n');
+  console.log(`${'request'.padEnd(44)} ${'p50, 0 ms'.padStart(10)} ${`p50, ${RTT} ms`.padStart(11)} ${'round trips'.padStart(12)} ${'counted'.padStart(12)}`);
   for (const r of rows) {
-    console.log(`${r.label.padEnd(36)} ${r.near.toFixed(1).padStart(10)} ${r.far.toFixed(1).padStart(11)} ${r.trips.toFixed(1).padStart(12)}`);
+    console.log(`${r.label.padEnd(44)} ${r.near.toFixed(1).padStart(10)} ${r.far.toFixed(1).padStart(11)} ${r.trips.toFixed(1).padStart(12)} ${r.counted.padStart(12)}`);
   }
 }
 

@@ -144,8 +144,8 @@ const BASE_COLUMNS = sql`
  * so the cost does not grow with the inbox's contacts (a trigram lookup per address reads long
  * posting lists: every address shares trigrams such as `com`).
  */
-const withDecorations = (inbox: Inbox, selectEvents: SQL) => sql`
-  WITH ev AS (${selectEvents}),
+const withDecorations = (inbox: Inbox, selectEvents: SQL, before?: SQL) => sql`
+  WITH ${before ? sql`${before},` : sql``} ev AS (${selectEvents}),
   part AS (
     SELECT ev.id AS event_id, p.i, p.v, lower(p.v->>'email') AS email
     FROM ev CROSS JOIN LATERAL jsonb_array_elements(ev.participants) WITH ORDINALITY AS p(v, i)
@@ -182,12 +182,44 @@ const overridesWhere = (where: SQL) => sql`
 
 export type OverrideSelection = 'none' | 'all' | Date;
 
+const overridesOf = (which: OverrideSelection) =>
+  overridesWhere(which === 'none' ? sql`false` : which === 'all' ? sql`true` : sql`o.original_start_at = ${which.toISOString()}`);
+
 /** One event of the inbox (null when unknown or foreign), optionally locked for an update. */
 export async function loadEvent(db: Queryable, inbox: Inbox, id: string, overrides: OverrideSelection, forUpdate = false): Promise<EventRecord | null> {
-  const which = overrides === 'none' ? sql`false` : overrides === 'all' ? sql`true` : sql`o.original_start_at = ${overrides.toISOString()}`;
   const r = await firstRowOf<EventRow>(db, sql`
     ${withDecorations(inbox, sql`SELECT e.* FROM events e WHERE e.inbox_id = ${inbox.id} AND e.id = ${id} ${forUpdate ? sql`FOR UPDATE` : sql``}`)}
-    SELECT ${BASE_COLUMNS}, ${DECORATIONS}, ${overridesWhere(which)} FROM ev e`);
+    SELECT ${BASE_COLUMNS}, ${DECORATIONS}, ${overridesOf(overrides)} FROM ev e`);
+  return r ? recordFrom(r) : null;
+}
+
+/**
+ * An event as a change starts from: the record and its row version (Postgres' `xmin`, new with
+ * every write to the row), which `writeEventIf` checks so that nothing written in between is
+ * overwritten — a read and a guarded write instead of an interactive transaction.
+ */
+export async function loadEventVersion(db: Queryable, inbox: Inbox, id: string, overrides: OverrideSelection) {
+  const r = await firstRowOf<EventRow & { row_version: string }>(db, sql`
+    ${withDecorations(inbox, sql`SELECT e.*, e.xmin::text AS row_version FROM events e WHERE e.inbox_id = ${inbox.id} AND e.id = ${id}`)}
+    SELECT ${BASE_COLUMNS}, e.row_version, ${DECORATIONS}, ${overridesOf(overrides)} FROM ev e`);
+  return r ? { rec: recordFrom(r), version: r.row_version } : null;
+}
+
+/**
+ * One statement: `update` (an UPDATE of this event, guarded by `version`, RETURNING every
+ * column) and the overrides at `dropOverrides` deleted only if it matched, then the updated event
+ * as it now is, decorated, without overrides. Null when the row changed since `version` was read
+ * (or is gone): the caller starts again from a fresh read.
+ */
+export async function writeEventIf(db: Queryable, inbox: Inbox, update: SQL, dropOverrides: Date[]): Promise<EventRecord | null> {
+  const drop = dropOverrides.length === 0 ? sql`` : sql`,
+    dropped AS (
+      DELETE FROM event_overrides WHERE inbox_id = ${inbox.id} AND event_id IN (SELECT id FROM upd)
+        AND original_start_at = ANY(${`{${dropOverrides.map((d) => d.toISOString()).join(',')}}`}::timestamptz[])
+    )`;
+  const r = await firstRowOf<EventRow>(db, sql`
+    ${withDecorations(inbox, sql`SELECT * FROM upd`, sql`upd AS (${update})${drop}`)}
+    SELECT ${BASE_COLUMNS}, ${DECORATIONS}, '[]'::json AS overrides FROM ev e`);
   return r ? recordFrom(r) : null;
 }
 

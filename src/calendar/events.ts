@@ -2,7 +2,7 @@
  * Event verbs. An id names a series (or single event) or one occurrence of a series
  * (`<series id>_<UTC basic start>`); occurrence changes live in occurrences.ts.
  */
-import type { Queryable } from '../db/sql';
+import { GUARDED_WRITE_ATTEMPTS, type Queryable } from '../db/sql';
 import { and, eq, sql } from 'drizzle-orm';
 import { events, eventOverrides, labelEntities } from '../db/schema';
 import type { Inbox, ServiceContext } from '../http/context';
@@ -10,7 +10,7 @@ import { ApiError } from '../http/errors';
 import { newId } from '../http/ids';
 import { wallToInstant } from '../time/zones';
 import { findCalendar } from './collections';
-import type { EventRecord } from './event-store';
+import { loadEventVersion, writeEventIf, type EventRecord } from './event-store';
 import { inTx, mustLoad, type Precondition } from './access';
 import { isOccurrence, parseEventId } from '../time/occurrences';
 import { occurrenceView, seriesView } from './event-view';
@@ -69,58 +69,65 @@ export async function updateEvent(ctx: ServiceContext, id: string, input: PatchE
   // (An empty PATCH never gets here: patchBody refuses it at validation.)
   if (ref.originalStart) return updateOccurrence(ctx, ref.seriesId, ref.originalStart, input, precondition);
 
-  const { before, after, cancelled } = await inTx(db, async (tx) => {
-    const rec = await mustLoad(tx, inbox, ref.seriesId, 'all', true);
+  // A read and one guarded write (two round trips), not an interactive transaction: should the
+  // row change in between, the write matches nothing and the change starts again from a fresh
+  // read, its precondition included.
+  for (let attempt = 1; ; attempt++) {
+    const loaded = await loadEventVersion(db, inbox, ref.seriesId, 'all');
+    if (!loaded) throw ApiError.notFound('Event');
+    const { rec, version } = loaded;
     const before = seriesView(inbox, rec);
     await precondition(before);
-
-    const set: Partial<typeof events.$inferInsert> = { updatedAt: now };
-    if (input.calendar_id !== undefined) set.calendarId = await eventCalendar(tx, inbox, input.calendar_id);
-    if (input.title !== undefined) set.title = input.title;
-    if (input.description !== undefined) set.description = input.description;
-    if (input.status !== undefined) set.status = input.status;
-    if (input.location !== undefined) set.location = input.location;
-    if (input.participants !== undefined) set.participants = participantsOf(input.participants);
-
-    const timed = input.start !== undefined || input.time_zone !== undefined || input.duration !== undefined || input.recurrence_rules !== undefined;
-    if (timed) {
-      const zone = zoneName(input.time_zone ?? rec.timeZone);
-      // A naive new start is read as the user saw the old one (in the shown zone) unless a
-      // `time_zone` comes with it. A new zone alone keeps the wall time: "09:00, but in Berlin".
-      const duration = input.duration !== undefined ? parseEventDuration(input.duration) : { iso: rec.duration, seconds: rec.durationSeconds };
-      const dateZone = duration.seconds % 86_400 === 0 ? zone : undefined;
-      const { instant: startAt, wall: startLocal } = input.start !== undefined
-        ? parseStartWall(input.start, 'start', input.time_zone ?? null, inbox.defaultTimezone ?? rec.timeZone, now, dateZone)
-        : { instant: input.time_zone !== undefined ? wallToInstant(rec.startLocal, zone).instant : rec.startAt, wall: rec.startLocal };
-      // A start out of range is blamed on what moved it (a new `start`, else a new zone alone,
-      // else the stored start); an end past the range on the new start and/or duration.
-      if (input.recurrence_rules !== undefined) assertRulesInRange(input.recurrence_rules);
-      const startFields = input.start !== undefined ? ['start'] : input.time_zone !== undefined ? ['time_zone'] : ['start'];
-      const endFields = [...(input.start !== undefined || input.time_zone !== undefined ? startFields : []), ...(input.duration !== undefined ? ['duration'] : [])];
-      assertSpanInRange(startAt, duration.seconds, startFields, endFields);
-      const s = buildSchedule({ timeZone: zone, startAt, startLocal, duration, rules: input.recurrence_rules ?? rec.recurrenceRules }, now);
-      assertSpanInRange(s.startAt, s.durationSeconds, startFields, endFields);
-      Object.assign(set, s);
-      const moved = s.startAt.getTime() !== rec.startAt.getTime() || s.timeZone !== rec.timeZone || s.recurrenceRules.join('\n') !== rec.recurrenceRules.join('\n');
-      // Reminders are re-armed when occurrences may start at other times than before.
-      if (moved) set.armedAt = now;
-      await dropStaleOverrides(tx, inbox, rec, s);
+    const { set, stale } = await seriesChange(db, inbox, rec, input, now);
+    const update = db.update(events).set(set)
+      .where(and(eq(events.id, rec.id), eq(events.inboxId, inbox.id), sql`${events}.xmin::text = ${version}`))
+      .returning();
+    const fresh = await writeEventIf(db, inbox, update.getSQL(), stale);
+    if (fresh) {
+      const after = seriesView(inbox, fresh);
+      if (after.status === 'cancelled' && before.status !== 'cancelled') await announceCancelled(ctx, cancelledSeries(fresh));
+      return after;
     }
-    await tx.update(events).set(set).where(and(eq(events.id, rec.id), eq(events.inboxId, inbox.id)));
-    const fresh = await mustLoad(tx, inbox, rec.id, 'none');
-    return { before, after: seriesView(inbox, fresh), cancelled: cancelledSeries(fresh) };
-  });
-  if (after.status === 'cancelled' && before.status !== 'cancelled') await announceCancelled(ctx, cancelled);
-  return after;
+    if (attempt === GUARDED_WRITE_ATTEMPTS) throw new ApiError(409, 'conflict', 'The event kept changing while this change was being made; send it again.');
+  }
 }
 
-/** Overrides keyed by a start that is no longer an occurrence of the new schedule are dropped. */
-async function dropStaleOverrides(tx: Queryable, inbox: Inbox, rec: EventRecord, s: ReturnType<typeof buildSchedule>) {
-  const stale = rec.overrides.filter((o) => !isOccurrence(s, o.originalStartAt));
-  if (stale.length === 0) return;
-  await tx.execute(sql`
-    DELETE FROM event_overrides WHERE inbox_id = ${inbox.id} AND event_id = ${rec.id}
-      AND original_start_at = ANY(${`{${stale.map((o) => o.originalStartAt.toISOString()).join(',')}}`}::timestamptz[])`);
+
+/** The columns a PATCH of a series sets, and the overrides it leaves without an occurrence. */
+async function seriesChange(db: Queryable, inbox: Inbox, rec: EventRecord, input: PatchEventInput, now: Date) {
+  const set: Partial<typeof events.$inferInsert> = { updatedAt: now };
+  if (input.calendar_id !== undefined) set.calendarId = await eventCalendar(db, inbox, input.calendar_id);
+  if (input.title !== undefined) set.title = input.title;
+  if (input.description !== undefined) set.description = input.description;
+  if (input.status !== undefined) set.status = input.status;
+  if (input.location !== undefined) set.location = input.location;
+  if (input.participants !== undefined) set.participants = participantsOf(input.participants);
+
+  const timed = input.start !== undefined || input.time_zone !== undefined || input.duration !== undefined || input.recurrence_rules !== undefined;
+  if (!timed) return { set, stale: [] };
+  const zone = zoneName(input.time_zone ?? rec.timeZone);
+  // A naive new start is read as the user saw the old one (in the shown zone) unless a
+  // `time_zone` comes with it. A new zone alone keeps the wall time: "09:00, but in Berlin".
+  const duration = input.duration !== undefined ? parseEventDuration(input.duration) : { iso: rec.duration, seconds: rec.durationSeconds };
+  const dateZone = duration.seconds % 86_400 === 0 ? zone : undefined;
+  const { instant: startAt, wall: startLocal } = input.start !== undefined
+    ? parseStartWall(input.start, 'start', input.time_zone ?? null, inbox.defaultTimezone ?? rec.timeZone, now, dateZone)
+    : { instant: input.time_zone !== undefined ? wallToInstant(rec.startLocal, zone).instant : rec.startAt, wall: rec.startLocal };
+  // A start out of range is blamed on what moved it (a new `start`, else a new zone alone,
+  // else the stored start); an end past the range on the new start and/or duration.
+  if (input.recurrence_rules !== undefined) assertRulesInRange(input.recurrence_rules);
+  const startFields = input.start !== undefined ? ['start'] : input.time_zone !== undefined ? ['time_zone'] : ['start'];
+  const endFields = [...(input.start !== undefined || input.time_zone !== undefined ? startFields : []), ...(input.duration !== undefined ? ['duration'] : [])];
+  assertSpanInRange(startAt, duration.seconds, startFields, endFields);
+  const s = buildSchedule({ timeZone: zone, startAt, startLocal, duration, rules: input.recurrence_rules ?? rec.recurrenceRules }, now);
+  assertSpanInRange(s.startAt, s.durationSeconds, startFields, endFields);
+  Object.assign(set, s);
+  const moved = s.startAt.getTime() !== rec.startAt.getTime() || s.timeZone !== rec.timeZone || s.recurrenceRules.join('\n') !== rec.recurrenceRules.join('\n');
+  // Reminders are re-armed when occurrences may start at other times than before.
+  if (moved) set.armedAt = now;
+  // Overrides keyed by a start that is no longer an occurrence of the new schedule are dropped.
+  const stale = rec.overrides.filter((o) => !isOccurrence(s, o.originalStartAt)).map((o) => o.originalStartAt);
+  return { set, stale };
 }
 
 /** Deletes a series (with its overrides and label links), or excludes one occurrence. */

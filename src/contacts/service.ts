@@ -4,7 +4,7 @@
  * and the agenda) and are written in the same statement as the contact.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { firstRowOf, isoZ, type Queryable } from '../db/sql';
+import { GUARDED_WRITE_ATTEMPTS, firstRowOf, isoZ, type Queryable } from '../db/sql';
 import type { EmailEntry, PhoneEntry } from '../db/schema/contacts';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
@@ -124,13 +124,21 @@ export async function listContacts(db: Queryable, inbox: Inbox, input: { q?: str
   return { results: (r?.results ?? []).map((x) => viewOf(x)), total: Number(r?.total ?? 0) };
 }
 
-async function readContact(db: Queryable, inbox: Inbox, id: string, lock = false): Promise<ContactDetailView | null> {
-  const r = await firstRowOf<ContactColumns>(db, sql`
-    SELECT ${contactColumns}, ${anniversariesOf} AS anniversaries
-    FROM contacts c WHERE c.id = ${id} AND c.inbox_id = ${inbox.id}
-    ${lock ? sql`FOR UPDATE OF c` : sql``}`);
-  return r ? detailOf(viewOf(r)) : null;
+async function readContact(db: Queryable, inbox: Inbox, id: string): Promise<ContactDetailView | null> {
+  return (await readContactVersion(db, inbox, id))?.contact ?? null;
 }
+
+/**
+ * The contact and its row version (Postgres' `xmin`, new with every write to the row): a change
+ * is this read and one write guarded by the version, not an interactive transaction.
+ */
+async function readContactVersion(db: Queryable, inbox: Inbox, id: string) {
+  const r = await firstRowOf<ContactColumns & { row_version: string }>(db, sql`
+    SELECT ${contactColumns}, ${anniversariesOf} AS anniversaries, c.xmin::text AS row_version
+    FROM contacts c WHERE c.id = ${id} AND c.inbox_id = ${inbox.id}`);
+  return r ? { contact: detailOf(viewOf(r)), version: r.row_version } : null;
+}
+
 
 export async function getContact(db: Queryable, inbox: Inbox, id: string): Promise<ContactDetailView> {
   const found = await readContact(db, inbox, id);
@@ -160,15 +168,19 @@ export async function createContact(db: Queryable, inbox: Inbox, input: CreateCo
 }
 
 /**
- * Arrays replace, `notes: null` clears, absent fields stay. The row is locked while the
- * precondition (If-Match) is checked, so nothing can slip in between the check and the write.
+ * Arrays replace, `notes: null` clears, absent fields stay. Two round trips: the contact is read
+ * (and the precondition, If-Match, checked against it), then written by one statement guarded by
+ * the row version read; should another write land in between, the guarded write matches nothing
+ * and the change starts again from a fresh read, precondition included — nothing slips in
+ * between the check and the write, and no change is lost.
  */
 export async function updateContact(
   db: Queryable, inbox: Inbox, id: string, patch: PatchContactInput, now: Date, precondition?: Precondition,
 ): Promise<ContactDetailView> {
-  return db.transaction(async (t) => {
-    const current = await readContact(t, inbox, id, true);
-    if (!current) throw ApiError.notFound('Contact');
+  for (let attempt = 1; ; attempt++) {
+    const read = await readContactVersion(db, inbox, id);
+    if (!read) throw ApiError.notFound('Contact');
+    const { contact: current, version } = read;
     if (precondition) await precondition(current);
 
     const next = {
@@ -182,51 +194,60 @@ export async function updateContact(
     if (unchanged) return current;
 
     // Positions below the new count are upserted and the rest deleted: the two sub-statements
-    // touch disjoint keys, so they can share one statement.
+    // touch disjoint keys, so they can share one statement; both only if the guarded UPDATE matched.
     const replaceAnniversaries = patch.anniversaries
       ? sql`, up AS (
           INSERT INTO contact_anniversaries (inbox_id, contact_id, position, type, date, year, month, day)
           SELECT ${inbox.id}, ${id}, x.position, x.type, x.date, x.year, x.month, x.day
           FROM ${anniversaryRecordset(anniversaryRecords(next.anniversaries))}
+          WHERE EXISTS (SELECT 1 FROM c)
           ON CONFLICT (contact_id, position) DO UPDATE
             SET type = excluded.type, date = excluded.date, year = excluded.year, month = excluded.month, day = excluded.day
         ), trimmed AS (
           DELETE FROM contact_anniversaries WHERE contact_id = ${id} AND position >= ${next.anniversaries.length}
+            AND EXISTS (SELECT 1 FROM c)
         )`
       : sql``;
-    const row = await firstRowOf<ContactColumns>(t, sql`
+    const row = await firstRowOf<ContactColumns>(db, sql`
       WITH c AS (
         UPDATE contacts SET
           full_name = ${next.full_name}, emails = ${JSON.stringify(next.emails)}::jsonb, phones = ${JSON.stringify(next.phones)}::jsonb,
           notes = ${next.notes}, search_name = ${searchNameOf(next.full_name)},
           search_emails = ${searchEmailsOf(next.emails)}, search_phones = ${searchPhonesOf(next.phones)},
           updated_at = ${now.toISOString()}
-        WHERE id = ${id} AND inbox_id = ${inbox.id}
+        WHERE id = ${id} AND inbox_id = ${inbox.id} AND xmin::text = ${version}
         RETURNING *
       )${replaceAnniversaries}
       SELECT ${contactColumns} FROM c`);
-    return detailOf(viewOf(row!, next.anniversaries));
-  });
+    if (row) return detailOf(viewOf(row, next.anniversaries));
+    if (attempt === GUARDED_WRITE_ATTEMPTS) throw new ApiError(409, 'conflict', 'The contact kept changing while this change was being made; send it again.');
+  }
 }
 
-/** Deletes the contact, its anniversaries (cascade) and its label associations. */
+/**
+ * Deletes the contact, its anniversaries (cascade) and its label associations, in one statement.
+ * With a precondition (If-Match) the contact is read first and the delete guarded by the row
+ * version read, as in `updateContact`.
+ */
 export async function deleteContact(db: Queryable, inbox: Inbox, id: string, precondition?: Precondition): Promise<void> {
-  const remove = async (t: Queryable) => {
-    const { rows } = await t.execute(sql`
+  for (let attempt = 1; ; attempt++) {
+    let guard = sql``;
+    if (precondition) {
+      const read = await readContactVersion(db, inbox, id);
+      if (!read) throw ApiError.notFound('Contact');
+      await precondition(read.contact);
+      guard = sql`AND xmin::text = ${read.version}`;
+    }
+    const { rows } = await db.execute(sql`
       WITH gone AS (
-        DELETE FROM contacts WHERE id = ${id} AND inbox_id = ${inbox.id} RETURNING id
+        DELETE FROM contacts WHERE id = ${id} AND inbox_id = ${inbox.id} ${guard} RETURNING id
       ), unlinked AS (
         DELETE FROM label_entities
         WHERE inbox_id = ${inbox.id} AND entity_type = 'contact' AND entity_id IN (SELECT id FROM gone)
       )
       SELECT id FROM gone`);
-    if (rows.length === 0) throw ApiError.notFound('Contact');
-  };
-  if (!precondition) return remove(db);
-  return db.transaction(async (t) => {
-    const current = await readContact(t, inbox, id, true);
-    if (!current) throw ApiError.notFound('Contact');
-    await precondition(current);
-    await remove(t);
-  });
+    if (rows.length > 0) return;
+    if (!precondition) throw ApiError.notFound('Contact');
+    if (attempt === GUARDED_WRITE_ATTEMPTS) throw new ApiError(409, 'conflict', 'The contact kept changing while it was being deleted; send it again.');
+  }
 }

@@ -10,6 +10,11 @@
  *   `jsonRowsOf<T>` for rows that arrive in a JSON array); its timestamps arrive in text and
  *   become Dates through `asDate`.
  * - No `Record<string, unknown>` decoded field by field, no `as` on rows.
+ * - A change that must see the row it changes (a precondition, a value computed from the old
+ *   one) is a read and one write guarded by the row version read (`xmin::text AS row_version`,
+ *   then `WHERE … AND xmin::text = …`): two round trips on the HTTP path, no interactive
+ *   transaction. A guarded write that matches nothing means another write landed in between; the
+ *   change starts again from a fresh read, at most GUARDED_WRITE_ATTEMPTS times, then is a 409.
  * - A raw statement that writes a computed value (CASE, a recordset column) into an enum column
  *   casts it (`'failed'::delivery_status`): Postgres casts a bare literal or parameter to the
  *   column's enum by itself, but not a text expression.
@@ -18,6 +23,9 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from './client';
 
 export type { Queryable };
+
+/** How often a guarded change is tried before it answers 409 (see the rule above). */
+export const GUARDED_WRITE_ATTEMPTS = 5;
 
 /** The rows of a raw statement, in the shape the statement produces (`T` is its column list). */
 // (Row shapes are type aliases, not interfaces: the driver's row type is an index signature.)
