@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { agentTokens, calendars, inboxes, sessions, tenants, users, type AgentTokenRow, type InboxRow } from '../db/schema';
-import { firstRowOf, type Queryable } from '../db/sql';
+import { firstRowOf, sqlState, type Queryable } from '../db/sql';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
 import { forgetPrincipals } from '../http/principal-cache';
@@ -13,13 +13,7 @@ import { THROTTLE, countAttempt, normaliseEmail, successCtes } from './throttle'
 export const ACCESS_TTL_S = 60 * 60;
 export const REFRESH_TTL_S = 30 * 24 * 60 * 60;
 
-const codeOf = (e: unknown): unknown => (typeof e === 'object' && e !== null && 'code' in e ? e.code : undefined);
-const causeOf = (e: unknown): unknown => (typeof e === 'object' && e !== null && 'cause' in e ? e.cause : undefined);
-
-/** The driver's error, or the error it is wrapped in (drizzle's), says 23505. */
-function isUniqueViolation(e: unknown): boolean {
-  return codeOf(e) === '23505' || codeOf(causeOf(e)) === '23505';
-}
+const isUniqueViolation = (e: unknown) => sqlState(e) === '23505';
 export function inboxView(r: InboxRow | Inbox) {
   return { id: r.id, inbox_id: r.id, address: r.address, display_name: r.displayName, created_at: toIsoZ(r.createdAt) };
 }

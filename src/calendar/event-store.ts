@@ -206,19 +206,19 @@ export async function loadEventVersion(db: Queryable, inbox: Inbox, id: string, 
 }
 
 /**
- * One statement: `update` (an UPDATE of this event, guarded by `version`, RETURNING every
- * column) and the overrides at `dropOverrides` deleted only if it matched, then the updated event
- * as it now is, decorated, without overrides. Null when the row changed since `version` was read
- * (or is gone): the caller starts again from a fresh read.
+ * One statement: `write` (an INSERT, or an UPDATE guarded by a row version, of one event,
+ * RETURNING every column) and the overrides at `dropOverrides` deleted only if it wrote, then
+ * the event as it now is, decorated, without overrides. Null when the write matched no row (for
+ * a guarded UPDATE: the row changed since its version was read, or is gone).
  */
-export async function writeEventIf(db: Queryable, inbox: Inbox, update: SQL, dropOverrides: Date[]): Promise<EventRecord | null> {
+export async function writeEvent(db: Queryable, inbox: Inbox, write: SQL, dropOverrides: Date[] = []): Promise<EventRecord | null> {
   const drop = dropOverrides.length === 0 ? sql`` : sql`,
     dropped AS (
       DELETE FROM event_overrides WHERE inbox_id = ${inbox.id} AND event_id IN (SELECT id FROM upd)
         AND original_start_at = ANY(${`{${dropOverrides.map((d) => d.toISOString()).join(',')}}`}::timestamptz[])
     )`;
   const r = await firstRowOf<EventRow>(db, sql`
-    ${withDecorations(inbox, sql`SELECT * FROM upd`, sql`upd AS (${update})${drop}`)}
+    ${withDecorations(inbox, sql`SELECT * FROM upd`, sql`upd AS (${write})${drop}`)}
     SELECT ${BASE_COLUMNS}, ${DECORATIONS}, '[]'::json AS overrides FROM ev e`);
   return r ? recordFrom(r) : null;
 }

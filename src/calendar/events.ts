@@ -2,7 +2,7 @@
  * Event verbs. An id names a series (or single event) or one occurrence of a series
  * (`<series id>_<UTC basic start>`); occurrence changes live in occurrences.ts.
  */
-import { GUARDED_WRITE_ATTEMPTS, type Queryable } from '../db/sql';
+import { GUARDED_WRITE_ATTEMPTS, sqlState, type Queryable } from '../db/sql';
 import { and, eq, sql } from 'drizzle-orm';
 import { events, eventOverrides, labelEntities } from '../db/schema';
 import type { Inbox, ServiceContext } from '../http/context';
@@ -10,7 +10,7 @@ import { ApiError } from '../http/errors';
 import { newId } from '../http/ids';
 import { wallToInstant } from '../time/zones';
 import { findCalendar } from './collections';
-import { loadEventVersion, writeEventIf, type EventRecord } from './event-store';
+import { loadEventVersion, writeEvent, type EventRecord } from './event-store';
 import { inTx, mustLoad, type Precondition } from './access';
 import { isOccurrence, parseEventId } from '../time/occurrences';
 import { occurrenceView, seriesView } from './event-view';
@@ -32,8 +32,13 @@ function participantsOf(list: Array<{ name?: string | null; email?: string | nul
   return list.map((p) => ({ name: p.name ?? null, email: p.email ?? null, role: p.role ?? null }));
 }
 
+/**
+ * One round trip: the row is inserted and read back decorated in one statement, its calendar
+ * checked inside it (a calendar of another inbox, or the Tasks one, is NULL there and the NOT NULL
+ * column refuses it; only then is the calendar looked up, for the precise 404 or 400).
+ */
 export async function createEvent(db: Queryable, inbox: Inbox, input: CreateEventInput, now: Date): Promise<EventView> {
-  const calendarId = await eventCalendar(db, inbox, input.calendar_id);
+  const calendarId = sql`(SELECT c.id FROM calendars c WHERE c.id = ${input.calendar_id} AND c.inbox_id = ${inbox.id} AND c.kind <> 'tasks')`;
   const zone = zoneName(input.time_zone ?? inbox.defaultTimezone ?? 'UTC');
   const { instant: startAt, wall: startLocal } = parseStartWall(input.start, 'start', input.time_zone ?? null, inbox.defaultTimezone, now);
   const duration = parseEventDuration(input.duration);
@@ -42,13 +47,18 @@ export async function createEvent(db: Queryable, inbox: Inbox, input: CreateEven
   assertSpanInRange(startAt, duration.seconds, ['start'], ['start', 'duration']);
   const s = buildSchedule({ timeZone: zone, startAt, startLocal, duration, rules: input.recurrence_rules }, now);
   assertSpanInRange(s.startAt, s.durationSeconds, ['start'], ['start', 'duration']);
-  const id = newId('evt', now.getTime());
-  await db.insert(events).values({
-    id, inboxId: inbox.id, calendarId, title: input.title, description: input.description ?? null,
+  const insert = db.insert(events).values({
+    id: newId('evt', now.getTime()), inboxId: inbox.id, calendarId, title: input.title, description: input.description ?? null,
     status: input.status, location: input.location ?? null, participants: participantsOf(input.participants),
     ...s, armedAt: now, createdAt: now, updatedAt: now,
-  });
-  return seriesView(inbox, await mustLoad(db, inbox, id, 'none'));
+  }).returning();
+  try {
+    const rec = await writeEvent(db, inbox, insert.getSQL());
+    return seriesView(inbox, rec!);
+  } catch (e) {
+    if (sqlState(e) === '23502') await eventCalendar(db, inbox, input.calendar_id);
+    throw e;
+  }
 }
 
 /** A series or one occurrence; an occurrence id whose time is not an occurrence is 404. */
@@ -82,7 +92,7 @@ export async function updateEvent(ctx: ServiceContext, id: string, input: PatchE
     const update = db.update(events).set(set)
       .where(and(eq(events.id, rec.id), eq(events.inboxId, inbox.id), sql`${events}.xmin::text = ${version}`))
       .returning();
-    const fresh = await writeEventIf(db, inbox, update.getSQL(), stale);
+    const fresh = await writeEvent(db, inbox, update.getSQL(), stale);
     if (fresh) {
       const after = seriesView(inbox, fresh);
       if (after.status === 'cancelled' && before.status !== 'cancelled') await announceCancelled(ctx, cancelledSeries(fresh));

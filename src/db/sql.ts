@@ -24,6 +24,15 @@ import type { Queryable } from './client';
 
 export type { Queryable };
 
+const codeOf = (e: unknown): unknown => (typeof e === 'object' && e !== null && 'code' in e ? e.code : undefined);
+const causeOf = (e: unknown): unknown => (typeof e === 'object' && e !== null && 'cause' in e ? e.cause : undefined);
+
+/** The SQLSTATE of a failed statement: on the driver's error, or the one drizzle wraps it in. */
+export function sqlState(e: unknown): string | undefined {
+  const code = codeOf(e) ?? codeOf(causeOf(e));
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** How often a guarded change is tried before it answers 409 (see the rule above). */
 export const GUARDED_WRITE_ATTEMPTS = 5;
 
