@@ -33,12 +33,12 @@ if (!databaseUrl) {
 }
 await migrate(databaseUrl);
 log('migrations applied');
-const proxy = await startDbEndpoint({ target: databaseUrl, port: await freePort() });
-stops.push(proxy.stop);
+const endpoint = await startDbEndpoint({ target: databaseUrl, port: await freePort() });
+stops.push(endpoint.stop);
 
 const wrangler = spawn('wrangler', [
   'dev', '--ip', '127.0.0.1', '--port', String(PORT), '--test-scheduled',
-  '--var', `DATABASE_URL:${databaseUrl}`, '--var', `DB_LOCAL_ENDPOINT:${proxy.url}`,
+  '--var', `DATABASE_URL:${databaseUrl}`, '--var', `DB_LOCAL_ENDPOINT:${endpoint.url}`,
 ], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
 
 const base = `http://127.0.0.1:${PORT}`;

@@ -2,7 +2,7 @@
 // `wrangler dev`.
 //
 // Starts its own stack (embedded PostgreSQL unless DATABASE_URL is set, always in a scratch
-// database; the WebSocket proxy; `wrangler dev` on a free port), seeds one inbox with 10,000
+// database; the local Neon endpoint; `wrangler dev` on a free port), seeds one inbox with 10,000
 // events by bulk SQL — 5% of them recurring series, many of them started up to ten years ago
 // (daily series among them, the case where walking from the series start would hurt) — with
 // participants matched against 1,000 contacts and some labels, then reports p50/p95 of a

@@ -1,7 +1,7 @@
 // `npm run bench:contacts`: contact search on 100,000 contacts in one inbox.
 //
 // Starts its own stack (embedded PostgreSQL unless DATABASE_URL is set, always in a scratch
-// database; the WebSocket proxy; `wrangler dev` on a free port), seeds 100,000 varied contacts
+// database; the local Neon endpoint; `wrangler dev` on a free port), seeds 100,000 varied contacts
 // with bulk SQL, then for each kind of `q` (name prefix, email fragment, phone fragment, and no
 // q) measures p50/p95 of GET /v1/contacts/?q=… through wrangler dev and of the very same SQL run
 // directly, side by side, and prints EXPLAIN (ANALYZE, BUFFERS) of the list query. The SQL and

@@ -1,6 +1,6 @@
 // What the `npm run bench:*` scripts share: running as a process that always cleans up after
 // itself, the stack each bench starts for itself (a database of its own, the migrations, the
-// WebSocket proxy and `wrangler dev`), the HTTP helper and the tenant every bench needs, timing
+// local Neon endpoint and `wrangler dev`), the HTTP helper and the tenant every bench needs, timing
 // and percentiles, bundling the service's own code for Node, and BENCH_SCALE. What a bench seeds
 // and what it measures stays in its own script.
 //
@@ -50,7 +50,7 @@ let stopping;
 
 /**
  * Registers a cleanup for the end of the run. They run last-registered first, so whatever was
- * started on top of something (a client on a server, wrangler on the proxy) is stopped before it.
+ * started on top of something (a client on a server, wrangler on the endpoint) is stopped before it.
  */
 export function onStop(fn) {
   stops.push(fn);
@@ -133,7 +133,7 @@ export function runBench(name, { deadlineMinutes }, main) {
  * - a database of its own (see startDatabase), migrated;
  * - `db`, a connected pg.Client for seeding and EXPLAIN, and `pool({ max })` for concurrent
  *   direct queries;
- * - unless `worker: false`, the WebSocket proxy and `wrangler dev` on free ports, at `base`.
+ * - unless `worker: false`, the local Neon endpoint and `wrangler dev` on free ports, at `base`.
  * With `pgStatStatements`, pg_stat_statements is preloaded on the embedded server and created in
  * the bench database, so a bench can count the statements a request runs.
  */
@@ -158,14 +158,14 @@ export async function startBenchStack({ name, pgStatStatements = false, worker =
     return p;
   };
   let base;
-  let proxy;
+  let endpoint;
   if (worker) {
-    proxy = await startDbEndpoint({ target: databaseUrl, port: await freePort() });
-    onStop(proxy.stop);
-    base = await startWrangler({ name, databaseUrl, proxyUrl: proxy.url });
+    endpoint = await startDbEndpoint({ target: databaseUrl, port: await freePort() });
+    onStop(endpoint.stop);
+    base = await startWrangler({ name, databaseUrl, endpointUrl: endpoint.url });
   }
   log(`stack up in ${((performance.now() - started) / 1000).toFixed(1)} s${base ? ` (${base})` : ''}`);
-  return { databaseUrl, db, pool, base, proxy };
+  return { databaseUrl, db, pool, base, endpoint };
 }
 
 /**
@@ -219,7 +219,7 @@ function benchWranglerConfig() {
 }
 
 /** `wrangler dev` on a free port against `databaseUrl` (through the local endpoint); resolves to its base URL once /health answers. */
-async function startWrangler({ name, databaseUrl, proxyUrl }) {
+async function startWrangler({ name, databaseUrl, endpointUrl }) {
   const port = await freePort();
   // Local state of its own, so a run neither reads nor leaves anything in `npm run dev`'s .wrangler/state.
   const persistDir = resolve(root, `.data/bench-${name}-wrangler-${process.pid}`);
@@ -227,7 +227,7 @@ async function startWrangler({ name, databaseUrl, proxyUrl }) {
   const child = spawn('wrangler', [
     'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort()),
     '--persist-to', persistDir, '--log-level', 'warn', '--show-interactive-dev-session=false',
-    '--var', `DATABASE_URL:${databaseUrl}`, '--var', `DB_LOCAL_ENDPOINT:${proxyUrl}`, '--var', `ADMIN_TOKEN:${ADMIN_TOKEN}`,
+    '--var', `DATABASE_URL:${databaseUrl}`, '--var', `DB_LOCAL_ENDPOINT:${endpointUrl}`, '--var', `ADMIN_TOKEN:${ADMIN_TOKEN}`,
     '--config', benchWranglerConfig(),
   ], {
     cwd: root,

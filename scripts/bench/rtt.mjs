@@ -13,8 +13,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 25);
 const WARMUP = 3;
 
 async function main() {
-  const { base, proxy } = await startBenchStack({ name: 'rtt' });
-  proxy.setRtt(0);
+  const { base, endpoint } = await startBenchStack({ name: 'rtt' });
+  endpoint.setRtt(0);
   const { token, inboxId } = await createTenantWithToken(base, [
     'contacts:read', 'contacts:write', 'contacts:delete', 'calendar:read', 'calendar:write', 'task:read', 'task:write',
     'alerts:read', 'alerts:write', 'approvals:read', 'approvals:write', 'read',
@@ -107,16 +107,16 @@ async function main() {
 
   const rows = [];
   for (const [label, make, expected, prepare] of requests) {
-    proxy.setRtt(0);
+    endpoint.setRtt(0);
     const near = await p50(make, expected, prepare);
-    proxy.setRtt(RTT);
+    endpoint.setRtt(RTT);
     const far = await p50(make, expected, prepare);
-    proxy.setRtt(0);
+    endpoint.setRtt(0);
     // Counted, not timed: what one more call sends to the endpoint (HTTP requests, the
     // statements they carry, WebSocket connections opened for interactive transactions).
-    const before = proxy.stats();
+    const before = endpoint.stats();
     await timeOne(make, expected, prepare);
-    const after = proxy.stats();
+    const after = endpoint.stats();
     const counted = `${after.httpRequests - before.httpRequests} / ${after.httpStatements - before.httpStatements} / ${after.wsConnections - before.wsConnections}`;
     rows.push({ label, near, far, trips: (far - near) / RTT, counted });
   }

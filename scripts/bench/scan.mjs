@@ -16,7 +16,7 @@
 // messages (checking the 100-per-sendBatch limit). This measures the scan itself — SQL, index
 // reads, series expansion, ledger insert, enqueue bookkeeping — without the queue consumer
 // (which under `wrangler dev` would start delivering 3,000 webhooks on the same two cores in the
-// middle of the measurement) and without the local WebSocket proxy hop. Real Queues sendBatch
+// middle of the measurement) and without the local Neon endpoint hop. Real Queues sendBatch
 // latency is not included: the figures show how many sendBatch calls a tick makes.
 //
 // Starts its own embedded PostgreSQL (or a scratch database on DATABASE_URL) and removes
