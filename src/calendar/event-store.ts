@@ -155,20 +155,28 @@ const withDecorations = (inbox: Inbox, selectEvents: SQL, before?: SQL) => sql`
     FROM (SELECT DISTINCT email FROM part WHERE email IS NOT NULL) pe
     JOIN contacts c ON c.inbox_id = ${inbox.id} AND string_to_array(c.search_emails, ' ') @> ARRAY[pe.email]
     GROUP BY 1
+  ),
+  people AS (
+    SELECT part.event_id, json_agg(json_build_object(
+      'name', part.v->>'name', 'email', part.v->>'email', 'role', part.v->>'role', 'contact_id', known.contact_id) ORDER BY part.i) AS participants_view
+    FROM part LEFT JOIN known ON known.email = part.email
+    GROUP BY part.event_id
   )`;
 
-/** Columns of the decorated event `e` (an alias of `ev`). */
+/**
+ * Columns of the decorated event `e`, read `FROM` DECORATED. The participants are aggregated
+ * once per event and joined (a subquery per row over `part` would scan every candidate's
+ * participants for each candidate); the labels are one index probe per event.
+ */
 const DECORATIONS = sql`
   COALESCE((
     SELECT json_agg(le.label_id ORDER BY le.created_at, le.label_id) FROM label_entities le
     WHERE le.inbox_id = e.inbox_id AND le.entity_type = 'event' AND le.entity_id = e.id
   ), '[]'::json) AS label_ids,
-  COALESCE((
-    SELECT json_agg(json_build_object(
-      'name', part.v->>'name', 'email', part.v->>'email', 'role', part.v->>'role', 'contact_id', known.contact_id) ORDER BY part.i)
-    FROM part LEFT JOIN known ON known.email = part.email
-    WHERE part.event_id = e.id
-  ), '[]'::json) AS participants_view`;
+  COALESCE(people.participants_view, '[]'::json) AS participants_view`;
+
+/** The decorated events: `ev` as `e`, with their participants. */
+const DECORATED = sql`ev e LEFT JOIN people ON people.event_id = e.id`;
 
 const overridesWhere = (where: SQL) => sql`
   COALESCE((
@@ -189,7 +197,7 @@ const overridesOf = (which: OverrideSelection) =>
 export async function loadEvent(db: Queryable, inbox: Inbox, id: string, overrides: OverrideSelection, forUpdate = false): Promise<EventRecord | null> {
   const r = await firstRowOf<EventRow>(db, sql`
     ${withDecorations(inbox, sql`SELECT e.* FROM events e WHERE e.inbox_id = ${inbox.id} AND e.id = ${id} ${forUpdate ? sql`FOR UPDATE` : sql``}`)}
-    SELECT ${BASE_COLUMNS}, ${DECORATIONS}, ${overridesOf(overrides)} FROM ev e`);
+    SELECT ${BASE_COLUMNS}, ${DECORATIONS}, ${overridesOf(overrides)} FROM ${DECORATED}`);
   return r ? recordFrom(r) : null;
 }
 
@@ -201,7 +209,7 @@ export async function loadEvent(db: Queryable, inbox: Inbox, id: string, overrid
 export async function loadEventVersion(db: Queryable, inbox: Inbox, id: string, overrides: OverrideSelection) {
   const r = await firstRowOf<EventRow & { row_version: string }>(db, sql`
     ${withDecorations(inbox, sql`SELECT e.*, e.xmin::text AS row_version FROM events e WHERE e.inbox_id = ${inbox.id} AND e.id = ${id}`)}
-    SELECT ${BASE_COLUMNS}, e.row_version, ${DECORATIONS}, ${overridesOf(overrides)} FROM ev e`);
+    SELECT ${BASE_COLUMNS}, e.row_version, ${DECORATIONS}, ${overridesOf(overrides)} FROM ${DECORATED}`);
   return r ? { rec: recordFrom(r), version: r.row_version } : null;
 }
 
@@ -219,7 +227,7 @@ export async function writeEvent(db: Queryable, inbox: Inbox, write: SQL, dropOv
     )`;
   const r = await firstRowOf<EventRow>(db, sql`
     ${withDecorations(inbox, sql`SELECT * FROM upd`, sql`upd AS (${write})${drop}`)}
-    SELECT ${BASE_COLUMNS}, ${DECORATIONS}, '[]'::json AS overrides FROM ev e`);
+    SELECT ${BASE_COLUMNS}, ${DECORATIONS}, '[]'::json AS overrides FROM ${DECORATED}`);
   return r ? recordFrom(r) : null;
 }
 
@@ -235,7 +243,7 @@ export async function loadEventPage(db: Queryable, inbox: Inbox, q: { calendarId
     ${withDecorations(inbox, page)}
     SELECT t.total, p.* FROM
       (SELECT count(*)::int AS total FROM events e WHERE e.inbox_id = ${inbox.id} ${byCalendar}) t
-    LEFT JOIN LATERAL (SELECT ${BASE_COLUMNS}, ${DECORATIONS}, '[]'::json AS overrides FROM ev e) p ON true
+    LEFT JOIN LATERAL (SELECT ${BASE_COLUMNS}, ${DECORATIONS}, '[]'::json AS overrides FROM ${DECORATED}) p ON true
     ORDER BY ${order('p')}`);
   const total = Number(rows[0]?.total ?? 0);
   return { total, records: rows.filter((r): r is { total: number } & EventRow => r.id !== null).map(recordFrom) };
@@ -245,10 +253,11 @@ export async function loadEventPage(db: Queryable, inbox: Inbox, q: { calendarId
 const MAX_SPAN = sql`interval '367 days'`;
 
 /**
- * Events that may have an occurrence overlapping [from, to): the index-friendly bound on the
- * series span, plus series with an occurrence moved into the window. Overrides come along when
- * they can matter to the window (original or moved start near it). Labels and participants are
- * not read here: a window may hold thousands of candidates but a page shows 50 (see `decorate`).
+ * Events that may have an occurrence overlapping [from, to), decorated (labels, participants with
+ * their contacts), in one statement: the index-friendly bound on the series span, plus series
+ * with an occurrence moved into the window. Overrides come along when they can matter to the
+ * window (original or moved start near it). Decorating every candidate rather than only the
+ * page's is linear in the candidates and saves the listing a second round trip.
  */
 export async function loadWindowCandidates(db: Queryable, inbox: Inbox, q: { calendarId?: string; from: Date; to: Date }) {
   const from = q.from.toISOString();
@@ -259,28 +268,16 @@ export async function loadWindowCandidates(db: Queryable, inbox: Inbox, q: { cal
     OR (o.start_at > ${from}::timestamptz - ${MAX_SPAN} AND o.start_at < ${to}::timestamptz))`;
   const spans = sql`e.start_at < ${to} AND (e.series_end_at IS NULL OR e.series_end_at > ${from})`;
   // Two branches so the first stays a plain bitmap scan of the (inbox, series end) index.
-  const rows = await rowsOf<EventRow>(db, sql`
-    SELECT ${BASE_COLUMNS}, ${overridesWhere(near)} FROM events e
+  const candidates = sql`
+    SELECT e.* FROM events e
     WHERE e.inbox_id = ${inbox.id} ${byCalendar} AND ${spans}
     UNION ALL
-    SELECT ${BASE_COLUMNS}, ${overridesWhere(near)} FROM events e
+    SELECT e.* FROM events e
     WHERE e.inbox_id = ${inbox.id} ${byCalendar} AND NOT (${spans}) AND e.id IN (
       SELECT o.event_id FROM event_overrides o
-      WHERE o.inbox_id = ${inbox.id} AND o.start_at < ${to} AND o.start_at > ${from}::timestamptz - ${MAX_SPAN})`);
+      WHERE o.inbox_id = ${inbox.id} AND o.start_at < ${to} AND o.start_at > ${from}::timestamptz - ${MAX_SPAN})`;
+  const rows = await rowsOf<EventRow>(db, sql`
+    ${withDecorations(inbox, candidates)}
+    SELECT ${BASE_COLUMNS}, ${DECORATIONS}, ${overridesWhere(near)} FROM ${DECORATED}`);
   return rows.map(recordFrom);
-}
-
-/** Fills in `labelIds` and `participants` (with their contacts) of the given records. */
-export async function decorate(db: Queryable, inbox: Inbox, records: EventRecord[]): Promise<void> {
-  const ids = [...new Set(records.map((r) => r.id))];
-  if (ids.length === 0) return;
-  const rows = await rowsOf<{ id: string } & DecorationColumns>(db, sql`
-    ${withDecorations(inbox, sql`SELECT e.* FROM events e WHERE e.inbox_id = ${inbox.id} AND e.id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`)}
-    SELECT e.id, ${DECORATIONS} FROM ev e`);
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  for (const rec of records) {
-    const r = byId.get(rec.id);
-    rec.labelIds = r?.label_ids ?? [];
-    rec.participants = r?.participants_view ?? [];
-  }
 }

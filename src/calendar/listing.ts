@@ -1,9 +1,8 @@
 /**
  * `GET /v1/calendar/events/`. Without a window: every event (series unexpanded) by start, paged
- * in SQL, one query. With a window: one indexed query reads the candidate rows, series are
- * expanded here in their own zone (cost proportional to the window, not to the series' age),
- * overrides applied, the occurrences sorted and paged, and one more query reads the labels and
- * participants of the page's events only.
+ * in SQL, one query. With a window: one indexed query reads the candidate rows (decorated with
+ * their labels and participants), series are expanded here in their own zone (cost proportional
+ * to the window, not to the series' age), overrides applied, and the occurrences sorted and paged.
  */
 import type { Queryable } from '../db/sql';
 import type { Inbox } from '../http/context';
@@ -12,7 +11,7 @@ import type { Page } from '../http/pagination';
 import { DAY_MS } from '../time/zones';
 import { clampToRange, type RangeKind } from '../time/range';
 import { expandOccurrences } from '../time/occurrences';
-import { decorate, loadEventPage, loadWindowCandidates, type EventRecord } from './event-store';
+import { loadEventPage, loadWindowCandidates, type EventRecord } from './event-store';
 import { isAllDay, occurrenceTiming, occurrenceView, seriesTiming, seriesView, spanOf } from './event-view';
 import { parseStart } from './schedule';
 import { findCalendar } from './collections';
@@ -70,10 +69,8 @@ export async function listEvents(db: Queryable, inbox: Inbox, q: ListQuery, page
   for (const rec of records) collectHits(inbox, rec, ws, we, hits);
   hits.sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (desc) hits.reverse();
-  // Only the page is rendered: its events' labels and participants are read now (a second,
-  // small query instead of reading them for every candidate), and zone maths runs for 50 rows.
+  // Only the page is rendered (zone maths for its rows only).
   const shown = hits.slice(page.offset, page.offset + page.limit);
-  await decorate(db, inbox, shown.map((h) => h.rec));
   return { results: shown.map((h) => h.render()), total: hits.length };
 }
 

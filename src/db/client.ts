@@ -1,5 +1,5 @@
 import { Pool, neon, neonConfig } from '@neondatabase/serverless';
-import { drizzle as overHttp, type NeonHttpDatabase } from 'drizzle-orm/neon-http';
+import { drizzle as overHttp } from 'drizzle-orm/neon-http';
 import { drizzle as overWebSocket } from 'drizzle-orm/neon-serverless';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
@@ -19,11 +19,11 @@ export type Queryable = PgDatabase<RowsResultHKT, typeof schema>;
 
 /**
  * The request's database. Statements go over Neon's HTTP path, one round trip each (no
- * connection to open, no login); `batch` sends several in one request, run in one transaction.
- * `transaction(fn)` — an interactive transaction, where a statement depends on what an earlier
- * one in the same transaction read — opens the WebSocket Pool on first use and runs there.
+ * connection to open, no login). `transaction(fn)` — an interactive transaction, where a
+ * statement depends on what an earlier one in the same transaction read — opens the WebSocket
+ * Pool on first use and runs there.
  */
-export type Db = Queryable & Pick<NeonHttpDatabase<typeof schema>, 'batch'>;
+export type Db = Queryable;
 
 export interface DbHandle {
   db: Db;
