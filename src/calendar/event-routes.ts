@@ -4,7 +4,8 @@ import type { Router } from '../http/router';
 import { requireScope } from '../http/auth';
 import { errorResponses, IdempotencyHeader, queuedResponse, json, body } from '../http/openapi';
 import { checkIfMatch, withEtag } from '../http/etag';
-import { pageEnvelope, pageOf, pageSchema } from '../http/pagination';
+import { keysetEnvelope, keysetPageOf, keysetPageSchema } from '../http/pagination';
+import { queryKey } from '../http/cursor';
 import { InboxQuery, patchBody, withInbox } from '../http/fields';
 import * as S from './schemas';
 import * as svc from './events';
@@ -31,12 +32,13 @@ export function registerEventRoutes(router: Router): void {
     ].join('\n\n'),
     middleware: [requireScope('calendar:read')],
     request: { query: S.ListEventsQuery },
-    responses: { 200: json(pageSchema(S.Event), 'One page of events or occurrences.'), ...errorResponses },
+    responses: { 200: json(keysetPageSchema(S.Event), 'One page of events or occurrences; `next_cursor` pages a window.'), ...errorResponses },
   }), async (c) => {
-    const { inbox_id: _named, offset, position, limit, ...q } = c.req.valid('query');
-    const page = pageOf({ offset, position, limit });
-    const { results, total } = await listEvents(c.get('db'), c.get('inbox'), q, page, c.get('now'));
-    return c.json(pageEnvelope(results, total, page), 200);
+    const { inbox_id: _named, offset, position, limit, cursor, ...q } = c.req.valid('query');
+    const key = queryKey('events', q);
+    const page = keysetPageOf({ offset, position, limit, cursor }, key);
+    const { results, total, next, position: at } = await listEvents(c.get('db'), c.get('inbox'), q, page, c.get('now'), key);
+    return c.json(keysetEnvelope(results, total, { ...page, offset: at }, next), 200);
   });
 
   router.openapi(createRoute({

@@ -7,7 +7,7 @@
 import type { Queryable } from '../db/sql';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
-import type { Page } from '../http/pagination';
+import { nextCursor, type Page } from '../http/pagination';
 import { DAY_MS } from '../time/zones';
 import { clampToRange, type RangeKind } from '../time/range';
 import { expandOccurrences } from '../time/occurrences';
@@ -51,14 +51,19 @@ function windowOf(inbox: Inbox, q: ListQuery, now: Date): { from: Date; to: Date
   return { from: start, to: end };
 }
 
-export async function listEvents(db: Queryable, inbox: Inbox, q: ListQuery, page: Page, now: Date) {
+/**
+ * `queryKey` names the listing's query for the cursors it issues (a window's pages carry one;
+ * the unwindowed list pages by offset only).
+ */
+export async function listEvents(db: Queryable, inbox: Inbox, q: ListQuery, page: Page, now: Date, queryKey: string) {
   const desc = q.sort === 'desc';
   const window = windowOf(inbox, q, now);
+  if (!window && page.after) throw ApiError.field('cursor', 'pages a window listing; give after and/or before');
   // Another inbox's calendar is 404, as everywhere, rather than an empty list.
   if (q.calendar_id !== undefined) await findCalendar(db, inbox, q.calendar_id);
   if (!window) {
     const { records, total } = await loadEventPage(db, inbox, { calendarId: q.calendar_id, desc, offset: page.offset, limit: page.limit });
-    return { results: records.map((r) => seriesView(inbox, r)), total };
+    return { results: records.map((r) => seriesView(inbox, r)), total, next: null, position: page.offset };
   }
   const ws = window.from.getTime();
   const we = window.to.getTime();
@@ -69,9 +74,26 @@ export async function listEvents(db: Queryable, inbox: Inbox, q: ListQuery, page
   for (const rec of records) collectHits(inbox, rec, ws, we, hits);
   hits.sort((a, b) => a.start - b.start || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (desc) hits.reverse();
+  // A cursor's page starts right after the hit it names (by start, then id, in the listing's
+  // direction), wherever that hit now is; its position is where it starts.
+  const from = page.after ? hits.findIndex((h) => isAfter(h, page.after!, desc)) : page.offset;
+  const start = from < 0 ? hits.length : from;
+  const shownPage = { ...page, offset: start };
   // Only the page is rendered (zone maths for its rows only).
-  const shown = hits.slice(page.offset, page.offset + page.limit);
-  return { results: shown.map((h) => h.render()), total: hits.length };
+  const shown = hits.slice(start, start + page.limit);
+  return {
+    results: shown.map((h) => h.render()),
+    total: hits.length,
+    next: nextCursor(shown, hits.length, shownPage, queryKey, (h) => [h.start, h.id]),
+    position: start,
+  };
+}
+
+/** Whether hit `h` comes after the cursor key `[start ms, id]` in the listing's order. */
+function isAfter(h: Hit, key: Array<string | number>, desc: boolean): boolean {
+  const [start, id] = [Number(key[0]), String(key[1])];
+  const cmp = h.start - start || (h.id < id ? -1 : h.id > id ? 1 : 0);
+  return desc ? cmp < 0 : cmp > 0;
 }
 
 /** The record's occurrences (or itself) overlapping [ws, we), as the viewer sees them. */

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { CursorParam } from '../http/cursor';
 import { Color, LowerCaseEmailAddress, PagedInboxQuery, TimeZone } from '../http/fields';
 import { MAX_DURATION_SECONDS, parseDuration } from '../time/duration';
 import { RANGE_MAX_ISO, RANGE_MAX_MS, RANGE_MIN_ISO, RANGE_MIN_MS, RANGE_TEXT, rangeProblem, timeFailureMessage } from '../time/range';
@@ -159,6 +160,7 @@ export const ListEventsQuery = PagedInboxQuery.extend({
   before: z.string().min(1).max(200).optional().openapi({ description: `Window end (exclusive; Time Utils input). Must lie in the supported range (it may be ${RANGE_MAX_ISO} itself), else 400 naming \`before\`. Without \`after\` the window starts 366 days earlier, or at ${RANGE_MIN_ISO} if later.`, example: '2024-07-01' }),
   sort: z.enum(['asc', 'desc']).optional().openapi({ description: 'By start; `asc` (default) or `desc`.' }),
   calendar_id: z.string().min(1).max(100).optional(),
+  cursor: CursorParam.openapi({ description: 'The `next_cursor` of the previous page of the same window: the occurrences right after it (keyset paging; stable while events are added or removed before it). Only with `after` and/or `before`; not combinable with a non-zero `offset`.' }),
 });
 
 /** Body of POST /v1/calendar/events/{event_id}/labels/ (the route adds the documented `inbox_id`). */

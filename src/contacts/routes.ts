@@ -2,7 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from '../http/router';
 import { requireScope } from '../http/auth';
 import { errorResponses, IdempotencyHeader, queuedResponse, json, body } from '../http/openapi';
-import { pageEnvelope, pageOf, pageSchema } from '../http/pagination';
+import { keysetEnvelope, keysetPageOf, keysetPageSchema, nextCursor } from '../http/pagination';
+import { queryKey } from '../http/cursor';
 import { checkIfMatch, withEtag } from '../http/etag';
 import { InboxQuery, patchBody, withInbox } from '../http/fields';
 import * as S from './schemas';
@@ -21,12 +22,13 @@ contactsRouter.openapi(createRoute({
   description: 'Ordered by `full_name`, then `id`. `q` matches (name word prefix) OR (email substring) OR (phone digits, when q looks like a phone number with 3+ digits).',
   middleware: [requireScope('contacts:read')],
   request: { query: S.ContactListQuery },
-  responses: { 200: json(pageSchema(S.Contact), 'A page of contacts.'), ...errorResponses },
+  responses: { 200: json(keysetPageSchema(S.Contact), 'A page of contacts.'), ...errorResponses },
 }), async (c) => {
   const query = c.req.valid('query');
-  const page = pageOf(query);
+  const key = queryKey('contacts', { q: query.q });
+  const page = keysetPageOf(query, key);
   const { results, total } = await svc.listContacts(c.get('db'), c.get('inbox'), { q: query.q, page });
-  return c.json(pageEnvelope(results, total, page), 200);
+  return c.json(keysetEnvelope(results, total, page, nextCursor(results, total, page, key, svc.contactSortKey)), 200);
 });
 
 contactsRouter.openapi(createRoute({

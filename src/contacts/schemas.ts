@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { CursorParam } from '../http/cursor';
 import { EmailAddress, PagedInboxQuery } from '../http/fields';
 import { ANNIVERSARY_TYPE_RE } from '../alerts/catalogue';
 import { parseAnniversaryDate } from '../time/anniversaries';
@@ -90,6 +91,7 @@ export const ContactListQuery = PagedInboxQuery.extend({
     description: 'Case- and accent-insensitive: name words by prefix (`ali` → Alice Smith), emails by substring, phones by digits ignoring formatting (`5551234` → `+1 555 1234`; needs 3+ digits).',
     example: 'ali',
   }),
+  cursor: CursorParam,
 });
 
 export const ContactParams = z.object({

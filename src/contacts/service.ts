@@ -94,30 +94,39 @@ const anniversaryRecordset = (records: string) =>
 export function contactListQuery(inboxId: string, q: string | undefined, page: Page): SQL {
   const pageJson = sql`coalesce((SELECT json_agg(${contactJson} ORDER BY p.full_name, p.id)
     FROM page p JOIN contacts c ON c.id = p.id), '[]'::json) AS results`;
+  // Keyset paging starts after the cursor's (full_name, id), in the index's own order (and
+  // collation); offset paging skips rows.
+  const [afterName, afterId] = page.after ?? [];
+  const start = page.after ? sql`AND (c.full_name, c.id) > (${String(afterName)}, ${String(afterId)})` : sql``;
+  const skip = page.after ? sql`` : sql`OFFSET ${page.offset}`;
   if (q === undefined || q.trim() === '') {
     return sql`
       WITH page AS (
         SELECT c.id, c.full_name FROM contacts c
-        WHERE c.inbox_id = ${inboxId}
+        WHERE c.inbox_id = ${inboxId} ${start}
         ORDER BY c.full_name, c.id
-        LIMIT ${page.limit} OFFSET ${page.offset}
+        LIMIT ${page.limit} ${skip}
       )
       SELECT (SELECT count(*) FROM contacts c WHERE c.inbox_id = ${inboxId})::int AS total, ${pageJson}`;
   }
   const cond = searchCondition(q);
+  // The window count of an offset page is the total; a keyset page only sees rows after its key.
   return sql`
     WITH page AS (
-      SELECT c.id, c.full_name, count(*) OVER () AS total
+      SELECT c.id, c.full_name, ${page.after ? sql`NULL::bigint` : sql`count(*) OVER ()`} AS total
       FROM contacts c
-      WHERE c.inbox_id = ${inboxId} AND ${cond}
+      WHERE c.inbox_id = ${inboxId} AND ${cond} ${start}
       ORDER BY c.full_name, c.id
-      LIMIT ${page.limit} OFFSET ${page.offset}
+      LIMIT ${page.limit} ${skip}
     )
     SELECT
       coalesce((SELECT max(total) FROM page),
                (SELECT count(*) FROM contacts c WHERE c.inbox_id = ${inboxId} AND ${cond}))::int AS total,
       ${pageJson}`;
 }
+
+/** A contact's place in the listing's order: what a cursor after it names. */
+export const contactSortKey = (c: { full_name: string; id: string }): [string, string] => [c.full_name, c.id];
 
 export async function listContacts(db: Queryable, inbox: Inbox, input: { q?: string; page: Page }) {
   const r = await firstRowOf<{ total: number; results: ContactColumns[] }>(db, contactListQuery(inbox.id, input.q, input.page));
