@@ -575,7 +575,8 @@ describe('contacts: pagination', () => {
   it('orders by full_name, then id, in the envelope', async () => {
     const r = await list('');
     expect(r.status).toBe(200);
-    expect(Object.keys(r.body).sort()).toEqual(['limit', 'position', 'results', 'total']);
+    expect(Object.keys(r.body).sort()).toEqual(['limit', 'next_cursor', 'position', 'results', 'total']);
+    expect(r.body.next_cursor).toBeNull();
     expect(r.body).toMatchObject({ total: 5, position: 0, limit: 50 });
     const order = r.body.results.map((c: { full_name: string; id: string }) => c.full_name);
     const [first, second] = r.body.results.filter((c: { full_name: string }) => c.full_name === 'Bob');
