@@ -3,7 +3,7 @@
 // cursor is bound to its query.
 import { describe, it, expect, beforeAll } from 'vitest';
 import fc from 'fast-check';
-import { call, expectProblem, type Tenant } from './helpers';
+import { call, expectProblem, type Answer, type Tenant } from './helpers';
 import { calendarTenant, q, type Cal } from './support/calendar';
 
 async function walk(t: Tenant, first: string): Promise<{ ids: string[]; positions: number[]; totals: number[] }> {
@@ -12,7 +12,7 @@ async function walk(t: Tenant, first: string): Promise<{ ids: string[]; position
   const totals: number[] = [];
   let path: string | null = first;
   for (let guard = 0; path && guard < 100; guard++) {
-    const r = await call('GET', path, { token: t.session });
+    const r: Answer = await call('GET', path, { token: t.session });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     ids.push(...r.body.results.map((x: { id?: string; event_id?: string }) => x.id ?? x.event_id));
     positions.push(r.body.position);
