@@ -139,7 +139,7 @@ export const clock: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** Opens the request's database pool lazily-cheaply (no socket until the first query). */
+/** The request's database handle (src/db/client.ts): HTTP statements; a Pool only if a transaction opens one, closed after. */
 export const database: MiddlewareHandler<AppEnv> = async (c, next) => {
   const handle = openDb(c.get('config'));
   c.set('db', handle.db);
