@@ -46,12 +46,17 @@ export function dueAnniversariesSql(w: ScanWindow) {
       FROM alerts a JOIN inboxes i ON i.id = a.inbox_id
       WHERE a.enabled AND EXISTS (SELECT 1 FROM unnest(a.events) ev WHERE ev LIKE 'contact.%')
     ),
-    slots AS (
-      SELECT s.*, f.firing_date + s.offset_days AS observed, f.firing_date + s.alert_time AS local_at,
-        (f.firing_date + s.alert_time) AT TIME ZONE s.tz AS pg_at
-      FROM subs s CROSS JOIN firing_dates f
+    -- The firing instant depends only on (zone, alert time, date): computed once per distinct
+    -- pair and date (a handful), not once per alert, then joined back to the alerts that fire.
+    clocks AS (
+      SELECT DISTINCT s.tz, s.alert_time FROM subs s
     ),
-    timed AS (
+    slots AS (
+      SELECT cl.tz, cl.alert_time, f.firing_date, f.firing_date + cl.alert_time AS local_at,
+        (f.firing_date + cl.alert_time) AT TIME ZONE cl.tz AS pg_at
+      FROM clocks cl CROSS JOIN firing_dates f
+    ),
+    due_slots AS (
       -- Postgres reads a repeated (fall-back) wall time as the later instant; the API's policy
       -- is the earlier one. A wall time in a spring-forward gap moves forward in both.
       SELECT sl.*, CASE
@@ -59,6 +64,11 @@ export function dueAnniversariesSql(w: ScanWindow) {
           WHEN (sl.pg_at - interval '30 minutes') AT TIME ZONE sl.tz = sl.local_at THEN sl.pg_at - interval '30 minutes'
           ELSE sl.pg_at END AS fire_at
       FROM slots sl
+    ),
+    timed AS (
+      SELECT s.*, d.firing_date + s.offset_days AS observed, d.fire_at
+      FROM due_slots d JOIN subs s ON s.tz = d.tz AND s.alert_time = d.alert_time
+      WHERE d.fire_at > ${from}::timestamptz AND d.fire_at <= ${to}::timestamptz
     ),
     keyed AS (
       SELECT t.*, k.month, k.day FROM timed t
@@ -70,7 +80,6 @@ export function dueAnniversariesSql(w: ScanWindow) {
         WHERE NOT (extract(year FROM t.observed)::int % 4 = 0 AND (extract(year FROM t.observed)::int % 100 <> 0 OR extract(year FROM t.observed)::int % 400 = 0))
           AND ((t.policy = 'feb28' AND to_char(t.observed, 'MM-DD') = '02-28') OR (t.policy = 'mar1' AND to_char(t.observed, 'MM-DD') = '03-01'))
       ) k
-      WHERE t.fire_at > ${from}::timestamptz AND t.fire_at <= ${to}::timestamptz
     )
     SELECT k.inbox_id, k.alert_id, k.offset_value, k.offset_unit, k.fire_at,
       to_char(k.observed, 'YYYY-MM-DD') AS observed,
