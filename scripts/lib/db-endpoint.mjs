@@ -129,6 +129,7 @@ async function answerSql(pools, headers, body) {
   } catch {
     throw new BadRequest('the body is not JSON');
   }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new BadRequest('the body must be a JSON object');
   const client = await pools.for(connection).connect();
   let broken = false;
   try {

@@ -56,19 +56,22 @@ export function dueAnniversariesSql(w: ScanWindow) {
         (f.firing_date + cl.alert_time) AT TIME ZONE cl.tz AS pg_at
       FROM clocks cl CROSS JOIN firing_dates f
     ),
-    due_slots AS (
-      -- Postgres reads a repeated (fall-back) wall time as the later instant; the API's policy
-      -- is the earlier one. A wall time in a spring-forward gap moves forward in both.
-      SELECT sl.*, CASE
-          WHEN (sl.pg_at - interval '1 hour') AT TIME ZONE sl.tz = sl.local_at THEN sl.pg_at - interval '1 hour'
-          WHEN (sl.pg_at - interval '30 minutes') AT TIME ZONE sl.tz = sl.local_at THEN sl.pg_at - interval '30 minutes'
-          ELSE sl.pg_at END AS fire_at
-      FROM slots sl
+    -- MATERIALIZED: the planner would otherwise push the join below the zone maths and compute
+    -- it once per alert again.
+    due_slots AS MATERIALIZED (
+      SELECT * FROM (
+        -- Postgres reads a repeated (fall-back) wall time as the later instant; the API's policy
+        -- is the earlier one. A wall time in a spring-forward gap moves forward in both.
+        SELECT sl.*, CASE
+            WHEN (sl.pg_at - interval '1 hour') AT TIME ZONE sl.tz = sl.local_at THEN sl.pg_at - interval '1 hour'
+            WHEN (sl.pg_at - interval '30 minutes') AT TIME ZONE sl.tz = sl.local_at THEN sl.pg_at - interval '30 minutes'
+            ELSE sl.pg_at END AS fire_at
+        FROM slots sl
+      ) x WHERE x.fire_at > ${from}::timestamptz AND x.fire_at <= ${to}::timestamptz
     ),
     timed AS (
       SELECT s.*, d.firing_date + s.offset_days AS observed, d.fire_at
       FROM due_slots d JOIN subs s ON s.tz = d.tz AND s.alert_time = d.alert_time
-      WHERE d.fire_at > ${from}::timestamptz AND d.fire_at <= ${to}::timestamptz
     ),
     keyed AS (
       SELECT t.*, k.month, k.day FROM timed t
