@@ -9,10 +9,10 @@
  * - In the isolate that made the change it takes effect at once: the verbs that revoke or change
  *   what a principal carries call `forgetPrincipals` with the id they changed.
  * - A session's access expiry is kept with it and checked against the call's clock on every hit.
- * - At most MAX_ENTRIES entries; the oldest goes first.
+ * - At most MAX_ENTRIES entries per cache; the oldest goes first.
  *
- * The same cache holds a session's inbox lookups (tenant + id or address → inbox), which carry the
- * inbox's settings just as an agent principal does.
+ * A second cache, bound the same way, holds a session's inbox lookups (tenant + id or address →
+ * inbox), which carry the inbox's settings just as an agent principal does.
  */
 import type { Inbox, Principal } from './context';
 
