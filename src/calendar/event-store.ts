@@ -4,7 +4,7 @@
  * caller needs.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { asDate, asDateOrNull, firstRowOf, rowsOf, type Queryable } from '../db/sql';
+import { asDate, asDateOrNull, firstRowOf, rowVersion, rowsOf, type Queryable } from '../db/sql';
 import type { Inbox } from '../http/context';
 import type { EventStatus } from './schemas';
 import type { Schedule } from './schedule';
@@ -208,7 +208,7 @@ export async function loadEvent(db: Queryable, inbox: Inbox, id: string, overrid
  */
 export async function loadEventVersion(db: Queryable, inbox: Inbox, id: string, overrides: OverrideSelection) {
   const r = await firstRowOf<EventRow & { row_version: string }>(db, sql`
-    ${withDecorations(inbox, sql`SELECT e.*, e.xmin::text AS row_version FROM events e WHERE e.inbox_id = ${inbox.id} AND e.id = ${id}`)}
+    ${withDecorations(inbox, sql`SELECT e.*, ${rowVersion(sql`e`)} AS row_version FROM events e WHERE e.inbox_id = ${inbox.id} AND e.id = ${id}`)}
     SELECT ${BASE_COLUMNS}, e.row_version, ${DECORATIONS}, ${overridesOf(overrides)} FROM ${DECORATED}`);
   return r ? { rec: recordFrom(r), version: r.row_version } : null;
 }

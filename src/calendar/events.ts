@@ -2,7 +2,7 @@
  * Event verbs. An id names a series (or single event) or one occurrence of a series
  * (`<series id>_<UTC basic start>`); occurrence changes live in occurrences.ts.
  */
-import { GUARDED_WRITE_ATTEMPTS, sqlState, type Queryable } from '../db/sql';
+import { guardedChange, rowVersion, sqlState, type Queryable } from '../db/sql';
 import { and, eq, sql } from 'drizzle-orm';
 import { events, eventOverrides, labelEntities } from '../db/schema';
 import type { Inbox, ServiceContext } from '../http/context';
@@ -82,7 +82,7 @@ export async function updateEvent(ctx: ServiceContext, id: string, input: PatchE
   // A read and one guarded write (two round trips), not an interactive transaction: should the
   // row change in between, the write matches nothing and the change starts again from a fresh
   // read, its precondition included.
-  for (let attempt = 1; ; attempt++) {
+  return guardedChange(async () => {
     const loaded = await loadEventVersion(db, inbox, ref.seriesId, 'all');
     if (!loaded) throw ApiError.notFound('Event');
     const { rec, version } = loaded;
@@ -90,16 +90,14 @@ export async function updateEvent(ctx: ServiceContext, id: string, input: PatchE
     await precondition(before);
     const { set, stale } = await seriesChange(db, inbox, rec, input, now);
     const update = db.update(events).set(set)
-      .where(and(eq(events.id, rec.id), eq(events.inboxId, inbox.id), sql`${events}.xmin::text = ${version}`))
+      .where(and(eq(events.id, rec.id), eq(events.inboxId, inbox.id), sql`${rowVersion(sql`${events}`)} = ${version}`))
       .returning();
     const fresh = await writeEvent(db, inbox, update.getSQL(), stale);
-    if (fresh) {
-      const after = seriesView(inbox, fresh);
-      if (after.status === 'cancelled' && before.status !== 'cancelled') await announceCancelled(ctx, cancelledSeries(fresh));
-      return after;
-    }
-    if (attempt === GUARDED_WRITE_ATTEMPTS) throw new ApiError(409, 'conflict', 'The event kept changing while this change was being made; send it again.');
-  }
+    if (!fresh) return null;
+    const after = seriesView(inbox, fresh);
+    if (after.status === 'cancelled' && before.status !== 'cancelled') await announceCancelled(ctx, cancelledSeries(fresh));
+    return after;
+  }, () => new ApiError(409, 'conflict', 'The event kept changing while this change was being made; send it again.'));
 }
 
 

@@ -4,7 +4,7 @@
  * and the agenda) and are written in the same statement as the contact.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { GUARDED_WRITE_ATTEMPTS, firstRowOf, isoZ, type Queryable } from '../db/sql';
+import { firstRowOf, guardedChange, isoZ, rowVersion, type Queryable } from '../db/sql';
 import type { EmailEntry, PhoneEntry } from '../db/schema/contacts';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
@@ -143,7 +143,7 @@ async function readContact(db: Queryable, inbox: Inbox, id: string): Promise<Con
  */
 async function readContactVersion(db: Queryable, inbox: Inbox, id: string) {
   const r = await firstRowOf<ContactColumns & { row_version: string }>(db, sql`
-    SELECT ${contactColumns}, ${anniversariesOf} AS anniversaries, c.xmin::text AS row_version
+    SELECT ${contactColumns}, ${anniversariesOf} AS anniversaries, ${rowVersion(sql`c`)} AS row_version
     FROM contacts c WHERE c.id = ${id} AND c.inbox_id = ${inbox.id}`);
   return r ? { contact: detailOf(viewOf(r)), version: r.row_version } : null;
 }
@@ -186,7 +186,7 @@ export async function createContact(db: Queryable, inbox: Inbox, input: CreateCo
 export async function updateContact(
   db: Queryable, inbox: Inbox, id: string, patch: PatchContactInput, now: Date, precondition?: Precondition,
 ): Promise<ContactDetailView> {
-  for (let attempt = 1; ; attempt++) {
+  return guardedChange(async () => {
     const read = await readContactVersion(db, inbox, id);
     if (!read) throw ApiError.notFound('Contact');
     const { contact: current, version } = read;
@@ -224,13 +224,12 @@ export async function updateContact(
           notes = ${next.notes}, search_name = ${searchNameOf(next.full_name)},
           search_emails = ${searchEmailsOf(next.emails)}, search_phones = ${searchPhonesOf(next.phones)},
           updated_at = ${now.toISOString()}
-        WHERE id = ${id} AND inbox_id = ${inbox.id} AND xmin::text = ${version}
+        WHERE id = ${id} AND inbox_id = ${inbox.id} AND ${rowVersion()} = ${version}
         RETURNING *
       )${replaceAnniversaries}
       SELECT ${contactColumns} FROM c`);
-    if (row) return detailOf(viewOf(row, next.anniversaries));
-    if (attempt === GUARDED_WRITE_ATTEMPTS) throw new ApiError(409, 'conflict', 'The contact kept changing while this change was being made; send it again.');
-  }
+    return row ? detailOf(viewOf(row, next.anniversaries)) : null;
+  }, () => new ApiError(409, 'conflict', 'The contact kept changing while this change was being made; send it again.'));
 }
 
 /**
@@ -239,13 +238,13 @@ export async function updateContact(
  * version read, as in `updateContact`.
  */
 export async function deleteContact(db: Queryable, inbox: Inbox, id: string, precondition?: Precondition): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
+  await guardedChange(async () => {
     let guard = sql``;
     if (precondition) {
       const read = await readContactVersion(db, inbox, id);
       if (!read) throw ApiError.notFound('Contact');
       await precondition(read.contact);
-      guard = sql`AND xmin::text = ${read.version}`;
+      guard = sql`AND ${rowVersion()} = ${read.version}`;
     }
     const { rows } = await db.execute(sql`
       WITH gone AS (
@@ -255,8 +254,9 @@ export async function deleteContact(db: Queryable, inbox: Inbox, id: string, pre
         WHERE inbox_id = ${inbox.id} AND entity_type = 'contact' AND entity_id IN (SELECT id FROM gone)
       )
       SELECT id FROM gone`);
-    if (rows.length > 0) return;
+    if (rows.length > 0) return true;
+    // Unguarded, nothing deleted means no such contact; guarded, the contact changed (or went).
     if (!precondition) throw ApiError.notFound('Contact');
-    if (attempt === GUARDED_WRITE_ATTEMPTS) throw new ApiError(409, 'conflict', 'The contact kept changing while it was being deleted; send it again.');
-  }
+    return null;
+  }, () => new ApiError(409, 'conflict', 'The contact kept changing while it was being deleted; send it again.'));
 }

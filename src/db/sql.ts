@@ -11,10 +11,11 @@
  *   become Dates through `asDate`.
  * - No `Record<string, unknown>` decoded field by field, no `as` on rows.
  * - A change that must see the row it changes (a precondition, a value computed from the old
- *   one) is a read and one write guarded by the row version read (`xmin::text AS row_version`,
- *   then `WHERE … AND xmin::text = …`): two round trips on the HTTP path, no interactive
- *   transaction. A guarded write that matches nothing means another write landed in between; the
- *   change starts again from a fresh read, at most GUARDED_WRITE_ATTEMPTS times, then is a 409.
+ *   one) is a read and one write guarded by the row version read (`rowVersion`: selected with
+ *   the row, then `WHERE … AND ${rowVersion()} = …`), run by `guardedChange`: two round trips on
+ *   the HTTP path, no interactive transaction. A guarded write that matches nothing means another
+ *   write landed in between; the change starts again from a fresh read, at most
+ *   GUARDED_WRITE_ATTEMPTS times, then is a 409.
  * - A raw statement that writes a computed value (CASE, a recordset column) into an enum column
  *   casts it (`'failed'::delivery_status`): Postgres casts a bare literal or parameter to the
  *   column's enum by itself, but not a text expression.
@@ -34,7 +35,23 @@ export function sqlState(e: unknown): string | undefined {
 }
 
 /** How often a guarded change is tried before it answers 409 (see the rule above). */
-export const GUARDED_WRITE_ATTEMPTS = 5;
+const GUARDED_WRITE_ATTEMPTS = 5;
+
+/** A row's version as a guarded write checks it: Postgres' `xmin`, new with every write to the row. */
+export const rowVersion = (row?: SQL) => (row ? sql`${row}.xmin::text` : sql`xmin::text`);
+
+/**
+ * Runs `attempt` — a read, then one write guarded by the version it read, answering null when
+ * the guard matched nothing — until it writes, at most GUARDED_WRITE_ATTEMPTS times; then throws
+ * what `conflict` makes (the resource's 409).
+ */
+export async function guardedChange<T>(attempt: () => Promise<T | null>, conflict: () => Error): Promise<T> {
+  for (let i = 1; i <= GUARDED_WRITE_ATTEMPTS; i++) {
+    const done = await attempt();
+    if (done !== null) return done;
+  }
+  throw conflict();
+}
 
 /** The rows of a raw statement, in the shape the statement produces (`T` is its column list). */
 // (Row shapes are type aliases, not interfaces: the driver's row type is an index signature.)
