@@ -55,6 +55,19 @@ describe('events: validation', () => {
     expect(got.body).toEqual(e);
   });
 
+  it('another inbox\'s calendar is 404 on create and on move, and nothing is stored or changed', async () => {
+    const other = await calendarTenant();
+    const before = await rowsOf(sql`SELECT id FROM events WHERE inbox_id = ${c.t.inboxId}`);
+    expectProblem(await post({ calendar_id: other.personal }), 404, 'not_found');
+    expectProblem(await post({ calendar_id: other.tasks }), 404, 'not_found');
+    expect(await rowsOf(sql`SELECT id FROM events WHERE inbox_id = ${c.t.inboxId}`)).toHaveLength(before.length);
+    expect(await rowsOf(sql`SELECT id FROM events WHERE calendar_id = ${other.personal}`)).toHaveLength(0);
+    const e = await c.ev({ title: 'Stay', start: '2024-06-04T09:00:00Z', duration: 'PT1H' });
+    const moved = await call('PATCH', `/v1/calendar/events/${e.event_id}/`, { token: c.t.session, body: { inbox_id: c.t.inboxId, calendar_id: other.personal, title: 'Moved' } });
+    expectProblem(moved, 404, 'not_found');
+    expect((await call('GET', `/v1/calendar/events/${e.event_id}/?${q(c.t)}`, { token: c.t.session })).body).toEqual(e);
+  });
+
   it('a call held for approval is validated first: bad input is a 400, not an approval', async () => {
     const e = await c.ev({ title: 'Held', start: '2024-06-03T09:00:00Z', duration: 'PT1H' });
     const held = await c.t.agent(['calendar:write'], ['calendar:write']);
