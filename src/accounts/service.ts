@@ -9,6 +9,7 @@ import { DUMMY_PASSWORD_HASH, hashPassword, newSecret, sha256Hex, verifyPassword
 import { toIsoZ } from '../time/zones';
 import type { Page } from '../http/pagination';
 import { THROTTLE, countAttempt, normaliseEmail, successCtes } from './throttle';
+import { unindexAllDay } from '../calendar/occurrence-index';
 
 export const ACCESS_TTL_S = 60 * 60;
 export const REFRESH_TTL_S = 30 * 24 * 60 * 60;
@@ -142,6 +143,8 @@ export async function updateSettings(db: Queryable, inbox: Inbox, patch: {
   if (patch.leap_day_policy !== undefined) set.leapDayPolicy = patch.leap_day_policy;
   if (Object.keys(set).length === 0) return settingsView(inbox);
   const [row] = await db.update(inboxes).set(set).where(eq(inboxes.id, inbox.id)).returning();
+  // All-day occurrences sit on the viewer's midnights: the index must place them again.
+  if (row && row.defaultTimezone !== inbox.defaultTimezone) await unindexAllDay(db, inbox.id);
   // Principals carry their inbox's settings: this isolate sees the change at once.
   forgetPrincipals(inbox.id);
   return settingsView(row!);

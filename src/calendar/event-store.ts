@@ -8,6 +8,7 @@ import { asDate, asDateOrNull, firstRowOf, rowVersion, rowsOf, type Queryable } 
 import type { Inbox } from '../http/context';
 import type { EventStatus } from './schemas';
 import type { Schedule } from './schedule';
+import { indexGap, indexWrites, type IndexPlan } from './occurrence-index';
 
 export interface ParticipantRecord {
   name: string | null;
@@ -215,18 +216,19 @@ export async function loadEventVersion(db: Queryable, inbox: Inbox, id: string, 
 
 /**
  * One statement: `write` (an INSERT, or an UPDATE guarded by a row version, of one event,
- * RETURNING every column) and the overrides at `dropOverrides` deleted only if it wrote, then
+ * RETURNING every column), the overrides at `dropOverrides` deleted and the occurrence index
+ * rows of `index` written (src/calendar/occurrence-index.ts) only if it wrote, then
  * the event as it now is, decorated, without overrides. Null when the write matched no row (for
  * a guarded UPDATE: the row changed since its version was read, or is gone).
  */
-export async function writeEvent(db: Queryable, inbox: Inbox, write: SQL, dropOverrides: Date[] = []): Promise<EventRecord | null> {
+export async function writeEvent(db: Queryable, inbox: Inbox, write: SQL, dropOverrides: Date[] = [], index?: IndexPlan): Promise<EventRecord | null> {
   const drop = dropOverrides.length === 0 ? sql`` : sql`,
     dropped AS (
       DELETE FROM event_overrides WHERE inbox_id = ${inbox.id} AND event_id IN (SELECT id FROM upd)
         AND original_start_at = ANY(${`{${dropOverrides.map((d) => d.toISOString()).join(',')}}`}::timestamptz[])
     )`;
   const r = await firstRowOf<EventRow>(db, sql`
-    ${withDecorations(inbox, sql`SELECT * FROM upd`, sql`upd AS (${write})${drop}`)}
+    ${withDecorations(inbox, sql`SELECT * FROM upd`, sql`upd AS (${write})${drop}${index ? indexWrites(index, 'upd') : sql``}`)}
     SELECT ${BASE_COLUMNS}, ${DECORATIONS}, '[]'::json AS overrides FROM ${DECORATED}`);
   return r ? recordFrom(r) : null;
 }
@@ -280,4 +282,78 @@ export async function loadWindowCandidates(db: Queryable, inbox: Inbox, q: { cal
     ${withDecorations(inbox, candidates)}
     SELECT ${BASE_COLUMNS}, ${DECORATIONS}, ${overridesWhere(near)} FROM ${DECORATED}`);
   return rows.map(recordFrom);
+}
+
+/** One occurrence of a window page: its event (with the occurrence's change, if any) and place. */
+export interface WindowHit {
+  rec: EventRecord;
+  /** The occurrence's original start (a series), null for a single event. */
+  originalStart: Date | null;
+  start: number;
+  id: string;
+}
+
+export type WindowPage =
+  | { covered: true; total: number; position: number; hits: WindowHit[] }
+  /** An event the window may reach is not indexed far enough: the caller expands instead. */
+  | { covered: false };
+
+/**
+ * A page of a window from the occurrence index, in one statement: the hits overlapping
+ * [from, to) in listing order (start as the viewer sees it, then id by bytes), after the cursor
+ * or from the offset; their total and the page's position; and the page's events, decorated,
+ * each with the change of its occurrence. Only the page's rows are read beyond the index.
+ */
+export async function loadIndexedWindow(db: Queryable, inbox: Inbox, q: {
+  calendarId?: string; from: Date; to: Date; slackMs: number; desc: boolean; offset: number; limit: number; after?: [number, string];
+}): Promise<WindowPage> {
+  const from = q.from.toISOString();
+  const to = q.to.toISOString();
+  const byCalendar = q.calendarId
+    ? sql`AND x.event_id IN (SELECT id FROM events WHERE inbox_id = ${inbox.id} AND calendar_id = ${q.calendarId})` : sql``;
+  // Rows starting up to a day before the window, plus longer ones (their own index) reaching in.
+  const hits = sql`
+    SELECT x.event_id, x.original_start_at, x.id, x.start_at FROM event_occurrences x
+    WHERE x.inbox_id = ${inbox.id} AND x.start_at < ${to} AND x.start_at > ${from}::timestamptz - interval '1 day'
+      AND x.end_at > ${from} ${byCalendar}
+    UNION ALL
+    SELECT x.event_id, x.original_start_at, x.id, x.start_at FROM event_occurrences x
+    WHERE x.inbox_id = ${inbox.id} AND x.end_at - x.start_at > interval '1 day'
+      AND x.start_at <= ${from}::timestamptz - interval '1 day' AND x.start_at > ${from}::timestamptz - ${MAX_SPAN}
+      AND x.end_at > ${from} ${byCalendar}`;
+  const key = q.after ? { start: new Date(q.after[0]).toISOString(), id: q.after[1] } : null;
+  const beyond = (h: string) => {
+    if (!key) return sql`true`;
+    const [cmp, t] = q.desc ? [sql`<`, sql.raw(h)] : [sql`>`, sql.raw(h)];
+    return sql`(${t}.start_at ${cmp} ${key.start}::timestamptz OR (${t}.start_at = ${key.start}::timestamptz AND ${t}.id COLLATE "C" ${cmp} ${key.id}))`;
+  };
+  const order = (t: string) => sql.raw(q.desc ? `${t}.start_at DESC, ${t}.id COLLATE "C" DESC` : `${t}.start_at, ${t}.id COLLATE "C"`);
+  const page = sql`SELECT * FROM hits h WHERE ${beyond('h')} ORDER BY ${order('h')} LIMIT ${q.limit} OFFSET ${key ? 0 : q.offset}`;
+  type Row = { gap: boolean; total: number; skipped: number; hit_start: string | null; hit_id: string | null; hit_original_start: string | null }
+    & (EventRow | { [K in keyof EventRow]: null });
+  const rows = await rowsOf<Row>(db, sql`
+    ${withDecorations(inbox, sql`SELECT e.* FROM events e WHERE e.inbox_id = ${inbox.id} AND e.id IN (SELECT event_id FROM page)`,
+      sql`hits AS (${hits}), page AS (${page})`)}
+    SELECT t.gap, t.total, t.skipped, p.* FROM (
+      SELECT ${indexGap(inbox, q.from, q.to, q.slackMs)} AS gap, (SELECT count(*)::int FROM hits) AS total,
+             ${key ? sql`(SELECT count(*)::int FROM hits h WHERE NOT ${beyond('h')})` : sql`${q.offset}::int`} AS skipped
+    ) t
+    LEFT JOIN LATERAL (
+      SELECT page.start_at AS hit_start, page.id AS hit_id, page.original_start_at AS hit_original_start,
+             ${BASE_COLUMNS}, ${DECORATIONS}, ${overridesWhere(sql`o.original_start_at = page.original_start_at`)}
+      FROM page JOIN ev e ON e.id = page.event_id LEFT JOIN people ON people.event_id = e.id
+    ) p ON true
+    ORDER BY ${sql.raw(q.desc ? 'p.hit_start DESC, p.hit_id COLLATE "C" DESC' : 'p.hit_start, p.hit_id COLLATE "C"')}`);
+  const head = rows[0];
+  if (!head || head.gap) return { covered: false };
+  const found = rows.filter((r): r is Row & EventRow & { hit_start: string; hit_id: string; hit_original_start: string } => r.hit_id !== null);
+  return {
+    covered: true,
+    total: Number(head.total),
+    position: Number(head.skipped),
+    hits: found.map((r) => {
+      const rec = recordFrom(r);
+      return { rec, originalStart: rec.isRecurring ? asDate(r.hit_original_start) : null, start: asDate(r.hit_start).getTime(), id: r.hit_id };
+    }),
+  };
 }

@@ -15,7 +15,10 @@ import type { EventView } from './schemas';
 
 const DAY_S = 86_400;
 
-export function shownZone(inbox: Inbox, rec: { timeZone: string }): string {
+/** Who looks: only the inbox's zone matters to where things are shown. */
+export type Viewer = Pick<Inbox, 'defaultTimezone'>;
+
+export function shownZone(inbox: Viewer, rec: { timeZone: string }): string {
   return inbox.defaultTimezone ?? rec.timeZone;
 }
 
@@ -32,7 +35,7 @@ export interface Timing {
 }
 
 /** [start, end) in ms as the viewer experiences it (all-day: the viewer's midnights). */
-export function spanOf(inbox: Inbox, rec: EventRecord, t: Timing): { start: number; end: number } {
+export function spanOf(inbox: Viewer, rec: { timeZone: string }, t: Timing): { start: number; end: number } {
   if (isAllDay(t.startLocal, t.durationSeconds)) {
     const zone = shownZone(inbox, rec);
     const date = t.startLocal.slice(0, 10);
@@ -48,19 +51,25 @@ function shownStart(inbox: Inbox, rec: EventRecord, t: Timing): string {
   return isAllDay(t.startLocal, t.durationSeconds) ? t.startLocal : instantToWall(t.startAt, shownZone(inbox, rec));
 }
 
-export function seriesTiming(rec: EventRecord): Timing {
+export function seriesTiming(rec: Timing): Timing {
   return { startAt: rec.startAt, startLocal: rec.startLocal, duration: rec.duration, durationSeconds: rec.durationSeconds };
 }
 
 /** The occurrence as generated, before any override. */
-export function originalTiming(rec: EventRecord, originalStart: Date): Timing {
+/** What an occurrence's timing is built from: the series' zone and duration. */
+type SeriesTimingFacts = Pick<EventRecord, 'timeZone' | 'duration' | 'durationSeconds'>;
+
+/** What of a change moves an occurrence. */
+export type TimingChange = Pick<OverrideRecord, 'startAt' | 'startLocal' | 'duration' | 'durationSeconds'>;
+
+export function originalTiming(rec: SeriesTimingFacts, originalStart: Date): Timing {
   return {
     startAt: originalStart, startLocal: instantToWall(originalStart, rec.timeZone),
     duration: rec.duration, durationSeconds: rec.durationSeconds,
   };
 }
 
-export function occurrenceTiming(rec: EventRecord, originalStart: Date, o: OverrideRecord | undefined): Timing {
+export function occurrenceTiming(rec: SeriesTimingFacts, originalStart: Date, o: TimingChange | undefined): Timing {
   const t = originalTiming(rec, originalStart);
   if (!o) return t;
   return {

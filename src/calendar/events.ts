@@ -16,6 +16,7 @@ import { isOccurrence, parseEventId } from '../time/occurrences';
 import { occurrenceView, seriesView } from './event-view';
 import { assertRulesInRange, assertSpanInRange, buildSchedule, parseEventDuration, parseStartWall, zoneName } from './schedule';
 import { deleteOccurrence, updateOccurrence } from './occurrences';
+import { planIndex } from './occurrence-index';
 import { announceCancelled, cancelledSeries, type CancelledEvent } from './cancellation';
 import type { CreateEventInput, EventView, PatchEventInput } from './schemas';
 
@@ -47,13 +48,15 @@ export async function createEvent(db: Queryable, inbox: Inbox, input: CreateEven
   assertSpanInRange(startAt, duration.seconds, ['start'], ['start', 'duration']);
   const s = buildSchedule({ timeZone: zone, startAt, startLocal, duration, rules: input.recurrence_rules }, now);
   assertSpanInRange(s.startAt, s.durationSeconds, ['start'], ['start', 'duration']);
+  const id = newId('evt', now.getTime());
+  const index = planIndex(inbox, { id, ...s }, [], now);
   const insert = db.insert(events).values({
-    id: newId('evt', now.getTime()), inboxId: inbox.id, calendarId, title: input.title, description: input.description ?? null,
+    id, inboxId: inbox.id, calendarId, title: input.title, description: input.description ?? null,
     status: input.status, location: input.location ?? null, participants: participantsOf(input.participants),
-    ...s, armedAt: now, createdAt: now, updatedAt: now,
+    ...s, unindexedFrom: index.unindexedFrom, armedAt: now, createdAt: now, updatedAt: now,
   }).returning();
   try {
-    const rec = await writeEvent(db, inbox, insert.getSQL());
+    const rec = await writeEvent(db, inbox, insert.getSQL(), [], index);
     return seriesView(inbox, rec!);
   } catch (e) {
     if (sqlState(e) === '23502') await eventCalendar(db, inbox, input.calendar_id);
@@ -88,11 +91,11 @@ export async function updateEvent(ctx: ServiceContext, id: string, input: PatchE
     const { rec, version } = loaded;
     const before = seriesView(inbox, rec);
     await precondition(before);
-    const { set, stale } = await seriesChange(db, inbox, rec, input, now);
+    const { set, stale, index } = await seriesChange(db, inbox, rec, input, now);
     const update = db.update(events).set(set)
       .where(and(eq(events.id, rec.id), eq(events.inboxId, inbox.id), sql`${rowVersion(sql`${events}`)} = ${version}`))
       .returning();
-    const fresh = await writeEvent(db, inbox, update.getSQL(), stale);
+    const fresh = await writeEvent(db, inbox, update.getSQL(), stale, index);
     if (!fresh) return null;
     const after = seriesView(inbox, fresh);
     if (after.status === 'cancelled' && before.status !== 'cancelled') await announceCancelled(ctx, cancelledSeries(fresh));
@@ -101,7 +104,10 @@ export async function updateEvent(ctx: ServiceContext, id: string, input: PatchE
 }
 
 
-/** The columns a PATCH of a series sets, and the overrides it leaves without an occurrence. */
+/**
+ * The columns a PATCH of a series sets, the overrides it leaves without an occurrence, and —
+ * when the schedule changes — the occurrence index's new rows.
+ */
 async function seriesChange(db: Queryable, inbox: Inbox, rec: EventRecord, input: PatchEventInput, now: Date) {
   const set: Partial<typeof events.$inferInsert> = { updatedAt: now };
   if (input.calendar_id !== undefined) set.calendarId = await eventCalendar(db, inbox, input.calendar_id);
@@ -112,7 +118,7 @@ async function seriesChange(db: Queryable, inbox: Inbox, rec: EventRecord, input
   if (input.participants !== undefined) set.participants = participantsOf(input.participants);
 
   const timed = input.start !== undefined || input.time_zone !== undefined || input.duration !== undefined || input.recurrence_rules !== undefined;
-  if (!timed) return { set, stale: [] };
+  if (!timed) return { set, stale: [], index: undefined };
   const zone = zoneName(input.time_zone ?? rec.timeZone);
   // A naive new start is read as the user saw the old one (in the shown zone) unless a
   // `time_zone` comes with it. A new zone alone keeps the wall time: "09:00, but in Berlin".
@@ -134,8 +140,11 @@ async function seriesChange(db: Queryable, inbox: Inbox, rec: EventRecord, input
   // Reminders are re-armed when occurrences may start at other times than before.
   if (moved) set.armedAt = now;
   // Overrides keyed by a start that is no longer an occurrence of the new schedule are dropped.
-  const stale = rec.overrides.filter((o) => !isOccurrence(s, o.originalStartAt)).map((o) => o.originalStartAt);
-  return { set, stale };
+  const kept = rec.overrides.filter((o) => isOccurrence(s, o.originalStartAt));
+  const stale = rec.overrides.filter((o) => !kept.includes(o)).map((o) => o.originalStartAt);
+  const index = planIndex(inbox, { id: rec.id, ...s }, kept, now);
+  set.unindexedFrom = index.unindexedFrom;
+  return { set, stale, index };
 }
 
 /** Deletes a series (with its overrides and label links), or excludes one occurrence. */

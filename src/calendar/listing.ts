@@ -1,17 +1,19 @@
 /**
  * `GET /v1/calendar/events/`. Without a window: every event (series unexpanded) by start, paged
- * in SQL, one query. With a window: one indexed query reads the candidate rows (decorated with
- * their labels and participants), series are expanded here in their own zone (cost proportional
- * to the window, not to the series' age), overrides applied, and the occurrences sorted and paged.
+ * in SQL, one query. With a window: one statement reads the page from the occurrence index
+ * (src/calendar/occurrence-index.ts) with its total and decorated events, so a page costs the
+ * same wherever it lies and however large the inbox is. Should an event the window may reach
+ * not be indexed that far yet, the candidate rows are read instead and expanded here in their
+ * own zone, overrides applied, sorted and paged: the same answer, in proportion to the window.
  */
 import type { Queryable } from '../db/sql';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
 import { nextCursor, type Page } from '../http/pagination';
 import { DAY_MS } from '../time/zones';
-import { clampToRange, type RangeKind } from '../time/range';
+import { clampToRange, isInRange, type RangeKind } from '../time/range';
 import { expandOccurrences } from '../time/occurrences';
-import { loadEventPage, loadWindowCandidates, type EventRecord } from './event-store';
+import { loadEventPage, loadIndexedWindow, loadWindowCandidates, type EventRecord } from './event-store';
 import { isAllDay, occurrenceTiming, occurrenceView, seriesTiming, seriesView, spanOf } from './event-view';
 import { parseStart } from './schedule';
 import { findCalendar } from './collections';
@@ -65,6 +67,31 @@ export async function listEvents(db: Queryable, inbox: Inbox, q: ListQuery, page
     const { records, total } = await loadEventPage(db, inbox, { calendarId: q.calendar_id, desc, offset: page.offset, limit: page.limit });
     return { results: records.map((r) => seriesView(inbox, r)), total, next: null, position: page.offset };
   }
+  const after = page.after ? windowKey(page.after) : undefined;
+  const indexed = await loadIndexedWindow(db, inbox, {
+    calendarId: q.calendar_id, from: window.from, to: window.to, slackMs: FLOAT_SLACK_MS, desc, offset: page.offset, limit: page.limit, after,
+  });
+  if (indexed.covered) {
+    const { hits, total, position } = indexed;
+    return {
+      results: hits.map((h) => (h.originalStart ? occurrenceView(inbox, h.rec, h.originalStart, h.rec.overrides[0]) : seriesView(inbox, h.rec))),
+      total,
+      next: nextCursor(hits, total, { ...page, offset: position }, queryKey, (h) => [h.start, h.id]),
+      position,
+    };
+  }
+  return expandWindow(db, inbox, q, window, page, after, queryKey);
+}
+
+/**
+ * A window over events the occurrence index does not cover far enough (src/calendar/
+ * occurrence-index.ts): the candidates are read, expanded and paged here, exactly, at a cost in
+ * proportion to the window.
+ */
+async function expandWindow(
+  db: Queryable, inbox: Inbox, q: ListQuery, window: { from: Date; to: Date }, page: Page, after: [number, string] | undefined, queryKey: string,
+) {
+  const desc = q.sort === 'desc';
   const ws = window.from.getTime();
   const we = window.to.getTime();
   const records = await loadWindowCandidates(db, inbox, {
@@ -76,7 +103,7 @@ export async function listEvents(db: Queryable, inbox: Inbox, q: ListQuery, page
   if (desc) hits.reverse();
   // A cursor's page starts right after the hit it names (by start, then id, in the listing's
   // direction), wherever that hit now is; its position is where it starts.
-  const from = page.after ? hits.findIndex((h) => isAfter(h, page.after!, desc)) : page.offset;
+  const from = after ? hits.findIndex((h) => isAfter(h, after, desc)) : page.offset;
   const start = from < 0 ? hits.length : from;
   const shownPage = { ...page, offset: start };
   // Only the page is rendered (zone maths for its rows only).
@@ -89,9 +116,17 @@ export async function listEvents(db: Queryable, inbox: Inbox, q: ListQuery, page
   };
 }
 
+/** A window cursor's key: the start (ms, in the supported range) and id of the hit it names. */
+function windowKey(key: Array<string | number>): [number, string] {
+  const [start, id] = key;
+  if (key.length !== 2 || typeof start !== 'number' || !Number.isInteger(start) || !isInRange(start) || typeof id !== 'string') {
+    throw ApiError.field('cursor', 'is not a cursor this API issued');
+  }
+  return [start, id];
+}
+
 /** Whether hit `h` comes after the cursor key `[start ms, id]` in the listing's order. */
-function isAfter(h: Hit, key: Array<string | number>, desc: boolean): boolean {
-  const [start, id] = [Number(key[0]), String(key[1])];
+function isAfter(h: Hit, [start, id]: [number, string], desc: boolean): boolean {
   const cmp = h.start - start || (h.id < id ? -1 : h.id > id ? 1 : 0);
   return desc ? cmp < 0 : cmp > 0;
 }

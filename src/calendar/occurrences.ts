@@ -15,6 +15,7 @@ import type { EventRecord } from './event-store';
 import { occurrenceView, shownZone } from './event-view';
 import { assertSpanInRange, buildSchedule, parseEventDuration, parseStart } from './schedule';
 import { announceCancelled, cancelledOccurrence } from './cancellation';
+import { indexOccurrence, unindexOccurrence } from './occurrence-index';
 import type { EventView, PatchEventInput } from './schemas';
 
 /** Fields only a whole series has. */
@@ -73,6 +74,7 @@ export async function updateOccurrence(
     await tx.insert(eventOverrides).values(row).onConflictDoUpdate({
       target: [eventOverrides.eventId, eventOverrides.originalStartAt], set: changes,
     });
+    await indexOccurrence(tx, inbox, rec, originalStart, row);
     const fresh = await mustLoad(tx, inbox, rec.id, originalStart);
     return {
       before, after: occurrenceView(inbox, fresh, originalStart, fresh.overrides[0]),
@@ -98,6 +100,7 @@ export async function deleteOccurrence(ctx: ServiceContext, seriesId: string, or
     }).where(and(eq(events.id, rec.id), eq(events.inboxId, inbox.id)));
     await tx.execute(sql`
       DELETE FROM event_overrides WHERE inbox_id = ${inbox.id} AND event_id = ${rec.id} AND original_start_at = ${originalStart.toISOString()}`);
+    await unindexOccurrence(tx, inbox, rec.id, originalStart);
     return cancelledOccurrence(rec, originalStart, rec.overrides[0]);
   });
   await announceCancelled(ctx, gone);

@@ -15,6 +15,7 @@ import { dueAnniversaryFirings } from './scan/anniversaries';
 import { dueReminderFirings, reminderLeads } from './scan/reminders';
 import { advancePassedEvents, dueSeriesFirings } from './scan/series';
 import { sweepExpired } from './scan/sweep';
+import { extendOccurrenceIndex } from '../calendar/occurrence-index';
 
 export interface ScanReport {
   /** Null when another scan held the lease and this one did nothing. */
@@ -25,6 +26,8 @@ export interface ScanReport {
   enqueued: number;
   resent: number;
   advancedEvents: number;
+  /** Events the occurrence index took in or extended ahead (src/calendar/occurrence-index.ts). */
+  indexedEvents: number;
   swept: { idempotencyKeys: number };
 }
 
@@ -36,7 +39,7 @@ export interface ScanReport {
 export async function scanDue(db: Queryable, queue: AlertQueue, now: Date, fixed?: ScanWindow): Promise<ScanReport> {
   const window = fixed ?? await claimWindow(db, now);
   if (!window) {
-    return { window: null, recorded: { anniversaries: 0, reminders: 0 }, enqueued: 0, resent: 0, advancedEvents: 0, swept: { idempotencyKeys: 0 } };
+    return { window: null, recorded: { anniversaries: 0, reminders: 0 }, enqueued: 0, resent: 0, advancedEvents: 0, indexedEvents: 0, swept: { idempotencyKeys: 0 } };
   }
   try {
     const anniversaries = await dueAnniversaryFirings(db, window);
@@ -55,6 +58,12 @@ export async function scanDue(db: Queryable, queue: AlertQueue, now: Date, fixed
     const enqueued = await enqueueDeliveries(db, queue, [...fresh, ...unsent], now);
     if (!fixed) await commitWindow(db, window);
     const swept = await sweepExpired(db, now);
+    // Upkeep for the calendar's listings, after the alerts are out: an error here is the next
+    // minute's to retry and must not hold the window back.
+    const indexedEvents = await extendOccurrenceIndex(db, now).catch((err) => {
+      console.error(JSON.stringify({ msg: 'occurrence index upkeep failed', error: String(err) }));
+      return 0;
+    });
     return {
       window,
       recorded: {
@@ -64,6 +73,7 @@ export async function scanDue(db: Queryable, queue: AlertQueue, now: Date, fixed
       enqueued,
       resent: unsent.length,
       advancedEvents,
+      indexedEvents,
       swept,
     };
   } catch (err) {

@@ -30,6 +30,13 @@ export const events = pgTable('events', {
   seriesEndAt: timestamp('series_end_at', { withTimezone: true }),
   /** Start of the next occurrence the reminder scan has not passed yet (recurring series). */
   nextOccurrenceAt: timestamp('next_occurrence_at', { withTimezone: true }),
+  /**
+   * How far the occurrence index (`event_occurrences`) covers the event: NULL, wholly; an
+   * instant, every occurrence whose original start lies before it; `-infinity` (the default, so
+   * a row written by other means than the event verbs is never taken as indexed), not at all.
+   * See src/calendar/occurrence-index.ts.
+   */
+  unindexedFrom: timestamp('unindexed_from', { withTimezone: true }).default(sql`'-infinity'`),
   /** When the start was last set (create or reschedule): reminders due before it never fire. */
   armedAt: timestamp('armed_at', { withTimezone: true }).notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
@@ -43,6 +50,9 @@ export const events = pgTable('events', {
   index('events_series_next_idx').on(t.nextOccurrenceAt).where(sql`is_recurring`),
   // Series and multi-day events: the only rows a window can reach that start before it.
   index('events_inbox_long_idx').on(t.inboxId, t.startAt).where(sql`is_recurring OR duration_seconds > 86400`),
+  // Events the index does not wholly cover: the scan's work list, and a listing's check.
+  index('events_unindexed_idx').on(t.unindexedFrom).where(sql`unindexed_from IS NOT NULL`),
+  index('events_inbox_unindexed_idx').on(t.inboxId, t.unindexedFrom).where(sql`unindexed_from IS NOT NULL`),
 ]);
 export type EventRow = typeof events.$inferSelect;
 
@@ -66,3 +76,26 @@ export const eventOverrides = pgTable('event_overrides', {
   index('event_overrides_inbox_start_idx').on(t.inboxId, t.startAt),
 ]);
 export type EventOverrideRow = typeof eventOverrides.$inferSelect;
+
+/**
+ * The occurrence index: one row per single event and per occurrence of a series (changes
+ * applied), with its span as the inbox sees it — all-day ones on the viewer's midnights. Read by
+ * window listings; written by the event verbs and the scan (src/calendar/occurrence-index.ts).
+ */
+export const eventOccurrences = pgTable('event_occurrences', {
+  eventId: text('event_id').notNull().references(() => events.id, { onDelete: 'cascade' }),
+  inboxId: text('inbox_id').notNull().references(() => inboxes.id, { onDelete: 'cascade' }),
+  /** The occurrence as the series generates it (a single event: its start); the key. */
+  originalStartAt: timestamp('original_start_at', { withTimezone: true }).notNull(),
+  /** What the listing shows and orders by after the start: the event or occurrence id. */
+  id: text('id').notNull(),
+  startAt: timestamp('start_at', { withTimezone: true }).notNull(),
+  endAt: timestamp('end_at', { withTimezone: true }).notNull(),
+  allDay: boolean('all_day').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.eventId, t.originalStartAt] }),
+  // A page in listing order (ids compared by bytes, as the listing does).
+  index('event_occurrences_window_idx').on(t.inboxId, t.startAt, sql`id COLLATE "C"`),
+  // Occurrences longer than a day: the only ones a window reaches that start a day or more before it.
+  index('event_occurrences_long_idx').on(t.inboxId, t.startAt).where(sql`end_at - start_at > interval '1 day'`),
+]);
