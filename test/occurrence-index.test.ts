@@ -6,7 +6,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
-import { call, calendarTenant, expectProblem, q, recorder, rowsOf, withDb, type Answer, type Cal } from './helpers';
+import { call, calendarTenant, expectProblem, hookKey, hookUrl, q, recorder, rowsOf, withDb, type Answer, type Cal } from './helpers';
 import { extendOccurrenceIndex } from '../src/calendar/occurrence-index';
 import { scanDue } from '../src/jobs/scan';
 
@@ -174,6 +174,41 @@ describe('occurrence index', () => {
     expect((await rowsOf(sql`SELECT count(*)::int AS n FROM event_occurrences WHERE event_id = ${day.event_id}`))[0]!.n).toBe(3);
     expect(await ids('2026-03-09T15:00:00Z', '2026-03-09T16:00:00Z')).toEqual(expected);
     expect(await ids('2026-03-09T14:00:00Z', '2026-03-09T15:00:00Z')).toEqual([]);
+  });
+
+  it('series reminders from the index are the ones the expansion finds for an unindexed series', async () => {
+    // Its own stretch of time (May 2023): the scan is global, and other files use 2022 and 2024 on.
+    const made = '2023-04-20T00:00:00Z';
+    const setUp = async () => {
+      const c = await calendarTenant();
+      const agent = await c.t.agent(['alerts:write', 'calendar:read', 'calendar:write']);
+      const a = await call('POST', '/v1/alerts/', { token: agent, body: { events: ['event.created', 'event.updated'], offset: { value: 30, unit: 'minutes' }, delivery: { type: 'webhook', target: hookUrl(hookKey('index')) } } });
+      expect(a.status, JSON.stringify(a.body)).toBe(201);
+      const series = await c.ev({ title: 'Standup', start: '2023-05-01T09:00:00', time_zone: 'Europe/Berlin', duration: 'PT15M', recurrence_rules: ['RRULE:FREQ=DAILY;COUNT=8'] }, made);
+      const day = await c.ev({ title: 'Holiday', start: '2023-05-02', time_zone: 'Europe/Berlin', duration: 'P1D', recurrence_rules: ['RRULE:FREQ=DAILY;COUNT=3'] }, made);
+      const patch = (id: string, body: Record<string, unknown>) => call('PATCH', `/v1/calendar/events/${id}/?${q(c.t)}`, { token: c.t.session, now: made, body });
+      expect((await patch(`${series.event_id}_20230503T070000Z`, { start: '2023-05-03T11:00:00', title: 'Later' })).status).toBe(200);
+      expect((await patch(`${series.event_id}_20230504T070000Z`, { status: 'cancelled' })).status).toBe(200);
+      expect((await patch(`${series.event_id}_20230506T070000Z`, { start: '2023-05-20T10:00:00' })).status).toBe(200);
+      return { c, ids: [series.event_id, day.event_id, c.personal] };
+    };
+    const indexed = await setUp();
+    const expanded = await setUp();
+    await rowsOf(sql`DELETE FROM event_occurrences WHERE inbox_id = ${expanded.c.t.inboxId}`);
+    await unindex(expanded.c);
+    const from = new Date('2023-04-30T00:00:00Z');
+    await withDb((db) => scanDue(db, recorder(), from, { from, to: new Date('2023-05-25T00:00:00Z') }));
+    const firings = async (x: { c: Cal; ids: string[] }) => {
+      const rows = await rowsOf(sql`SELECT type, scheduled_for, source_key, payload FROM deliveries WHERE inbox_id = ${x.c.t.inboxId} ORDER BY scheduled_for, source_key`);
+      // Ids (events, calendar) differ between the two inboxes; everything else must not.
+      const anon = (v: unknown) => x.ids.reduce((text, id, n) => text.replaceAll(id, `<event ${n}>`), JSON.stringify(v));
+      return rows.map((r) => anon([r.type, new Date(r.scheduled_for).toISOString(), r.source_key, r.payload]));
+    };
+    const viaIndex = await firings(indexed);
+    expect(viaIndex.length).toBe(8 - 1 + 3);
+    expect(viaIndex.some((f) => f.includes('2023-05-03T08:30:00.000Z') && f.includes('Later'))).toBe(true);
+    expect(viaIndex.some((f) => f.includes('2023-05-20T07:30:00.000Z'))).toBe(true);
+    expect(await firings(expanded)).toEqual(viaIndex);
   });
 
   it('a cursor whose key is not a start and an id is a 400 naming cursor, not a 500', async () => {

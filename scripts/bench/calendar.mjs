@@ -48,8 +48,8 @@ async function serviceQuery(inboxId, from, to) {
 async function indexSeed(db, pool) {
   const t0 = Date.now();
   await db.query(`
-    INSERT INTO event_occurrences (event_id, inbox_id, original_start_at, id, start_at, end_at, all_day)
-    SELECT id, inbox_id, start_at, id, start_at, start_at + duration_seconds * interval '1 second', false
+    INSERT INTO event_occurrences (event_id, inbox_id, original_start_at, id, start_at, end_at, occurs_at, all_day)
+    SELECT id, inbox_id, start_at, id, start_at, start_at + duration_seconds * interval '1 second', start_at, false
     FROM events WHERE NOT is_recurring`);
   await db.query(`UPDATE events SET unindexed_from = NULL WHERE NOT is_recurring`);
   const mod = await importBundled('calendar-index', `

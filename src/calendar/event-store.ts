@@ -221,14 +221,16 @@ export async function loadEventVersion(db: Queryable, inbox: Inbox, id: string, 
  * the event as it now is, decorated, without overrides. Null when the write matched no row (for
  * a guarded UPDATE: the row changed since its version was read, or is gone).
  */
-export async function writeEvent(db: Queryable, inbox: Inbox, write: SQL, dropOverrides: Date[] = [], index?: IndexPlan): Promise<EventRecord | null> {
+export async function writeEvent(
+  db: Queryable, inbox: Inbox, write: SQL, dropOverrides: Date[] = [], index?: { eventId: string; plan: IndexPlan },
+): Promise<EventRecord | null> {
   const drop = dropOverrides.length === 0 ? sql`` : sql`,
     dropped AS (
       DELETE FROM event_overrides WHERE inbox_id = ${inbox.id} AND event_id IN (SELECT id FROM upd)
         AND original_start_at = ANY(${`{${dropOverrides.map((d) => d.toISOString()).join(',')}}`}::timestamptz[])
     )`;
   const r = await firstRowOf<EventRow>(db, sql`
-    ${withDecorations(inbox, sql`SELECT * FROM upd`, sql`upd AS (${write})${drop}${index ? indexWrites(index, 'upd') : sql``}`)}
+    ${withDecorations(inbox, sql`SELECT * FROM upd`, sql`upd AS (${write})${drop}${index ? indexWrites(index.plan, index.eventId, 'upd') : sql``}`)}
     SELECT ${BASE_COLUMNS}, ${DECORATIONS}, '[]'::json AS overrides FROM ${DECORATED}`);
   return r ? recordFrom(r) : null;
 }

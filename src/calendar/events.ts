@@ -56,7 +56,7 @@ export async function createEvent(db: Queryable, inbox: Inbox, input: CreateEven
     ...s, unindexedFrom: index.unindexedFrom, armedAt: now, createdAt: now, updatedAt: now,
   }).returning();
   try {
-    const rec = await writeEvent(db, inbox, insert.getSQL(), [], index);
+    const rec = await writeEvent(db, inbox, insert.getSQL(), [], { eventId: id, plan: index });
     return seriesView(inbox, rec!);
   } catch (e) {
     if (sqlState(e) === '23502') await eventCalendar(db, inbox, input.calendar_id);
@@ -95,7 +95,7 @@ export async function updateEvent(ctx: ServiceContext, id: string, input: PatchE
     const update = db.update(events).set(set)
       .where(and(eq(events.id, rec.id), eq(events.inboxId, inbox.id), sql`${rowVersion(sql`${events}`)} = ${version}`))
       .returning();
-    const fresh = await writeEvent(db, inbox, update.getSQL(), stale, index);
+    const fresh = await writeEvent(db, inbox, update.getSQL(), stale, index && { eventId: rec.id, plan: index });
     if (!fresh) return null;
     const after = seriesView(inbox, fresh);
     if (after.status === 'cancelled' && before.status !== 'cancelled') await announceCancelled(ctx, cancelledSeries(fresh));

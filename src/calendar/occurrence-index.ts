@@ -51,11 +51,15 @@ export interface IndexedEvent {
 /** A change to one occurrence, as far as where it lies goes. */
 export type IndexedChange = TimingChange & { originalStartAt: Date };
 
-/** One row: the occurrence's original start, and its span as the inbox's viewer sees it. */
+/**
+ * One row: the occurrence's original start, its span as the inbox's viewer sees it (listings),
+ * and the instant it starts (reminders; for an all-day occurrence, midnight in its own zone).
+ */
 interface IndexRow {
   originalStart: number;
   start: number;
   end: number;
+  occursAt: number;
   allDay: boolean;
 }
 
@@ -69,7 +73,7 @@ export interface IndexPlan {
 
 const rowOf = (inbox: Viewer, ev: IndexedEvent, originalStart: number, t: Timing): IndexRow => {
   const span = spanOf(inbox, ev, t);
-  return { originalStart, start: span.start, end: span.end, allDay: isAllDay(t.startLocal, t.durationSeconds) };
+  return { originalStart, start: span.start, end: span.end, occursAt: t.startAt.getTime(), allDay: isAllDay(t.startLocal, t.durationSeconds) };
 };
 
 /**
@@ -117,32 +121,38 @@ const listingId = (event: SQL, isRecurring: SQL, originalStart: SQL) =>
   sql`CASE WHEN ${isRecurring} THEN ${event}.id || '_' || to_char(${originalStart} AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MISS"Z"') ELSE ${event}.id END`;
 
 /**
- * CTEs (each starting with a comma) that apply `plan` to the event `source` names — a CTE with
- * `id`, `inbox_id` and `is_recurring` columns, e.g. the row an INSERT or guarded UPDATE
- * returned: rows the plan replaces but no longer has go, planned rows are written. Nothing
- * happens when `source` is empty (a guarded write that matched nothing). `name` prefixes the
- * CTEs, so several events can be written in one statement.
+ * CTEs (each starting with a comma) that apply `plan` to event `eventId`, written by the CTE
+ * `source` (an INSERT or guarded UPDATE of the event, returning its `id`, `inbox_id` and
+ * `is_recurring`): rows the plan replaces but no longer has go, planned rows are written.
+ * Nothing happens when `source` is empty (a guarded write that matched nothing). `name`
+ * prefixes the CTEs, so several events can be written in one statement. (The event's id is
+ * given as a constant, not joined from `source`, so the DELETE is a primary-key range the
+ * planner cannot mistake for a scan of the whole table.)
  */
-export function indexWrites(plan: IndexPlan, source: string, name = 'idx'): SQL {
+export function indexWrites(plan: IndexPlan, eventId: string, source: string, name = 'idx'): SQL {
   const src = sql.raw(source);
   const rows = sql.raw(`${name}_rows`);
   const from = plan.from ? sql`AND x.original_start_at >= ${plan.from.toISOString()}` : sql``;
   return sql`,
     ${rows} AS (
-      SELECT ${msToTs(sql`u.o`)} AS original_start_at, ${msToTs(sql`u.s`)} AS start_at, ${msToTs(sql`u.e`)} AS end_at, u.a AS all_day
+      SELECT ${msToTs(sql`u.o`)} AS original_start_at, ${msToTs(sql`u.s`)} AS start_at, ${msToTs(sql`u.e`)} AS end_at,
+             ${msToTs(sql`u.t`)} AS occurs_at, u.a AS all_day
       FROM unnest(${bigints(plan.rows.map((r) => r.originalStart))}::bigint[], ${bigints(plan.rows.map((r) => r.start))}::bigint[],
-                  ${bigints(plan.rows.map((r) => r.end))}::bigint[], ${bools(plan.rows.map((r) => r.allDay))}::boolean[]) AS u(o, s, e, a)
+                  ${bigints(plan.rows.map((r) => r.end))}::bigint[], ${bigints(plan.rows.map((r) => r.occursAt))}::bigint[],
+                  ${bools(plan.rows.map((r) => r.allDay))}::boolean[]) AS u(o, s, e, t, a)
     ),
     ${sql.raw(name)}_gone AS (
-      DELETE FROM event_occurrences x USING ${src} s
-      WHERE x.event_id = s.id ${from} AND x.original_start_at NOT IN (SELECT original_start_at FROM ${rows})
+      DELETE FROM event_occurrences x
+      WHERE x.event_id = ${eventId} AND EXISTS (SELECT 1 FROM ${src}) ${from}
+        AND x.original_start_at NOT IN (SELECT original_start_at FROM ${rows})
     ),
     ${sql.raw(name)}_put AS (
-      INSERT INTO event_occurrences (event_id, inbox_id, original_start_at, id, start_at, end_at, all_day)
-      SELECT s.id, s.inbox_id, r.original_start_at, ${listingId(sql`s`, sql`s.is_recurring`, sql`r.original_start_at`)}, r.start_at, r.end_at, r.all_day
+      INSERT INTO event_occurrences (event_id, inbox_id, original_start_at, id, start_at, end_at, occurs_at, all_day)
+      SELECT s.id, s.inbox_id, r.original_start_at, ${listingId(sql`s`, sql`s.is_recurring`, sql`r.original_start_at`)},
+             r.start_at, r.end_at, r.occurs_at, r.all_day
       FROM ${src} s, ${rows} r
       ON CONFLICT (event_id, original_start_at) DO UPDATE
-        SET start_at = excluded.start_at, end_at = excluded.end_at, all_day = excluded.all_day
+        SET start_at = excluded.start_at, end_at = excluded.end_at, occurs_at = excluded.occurs_at, all_day = excluded.all_day
     )`;
 }
 
@@ -156,12 +166,11 @@ export async function indexOccurrence(db: Queryable, inbox: Inbox, ev: IndexedEv
   const r = rowOf(inbox, ev, originalStart.getTime(), occurrenceTiming(ev, originalStart, change));
   await db.execute(sql`
     WITH version AS (UPDATE events SET unindexed_from = unindexed_from WHERE id = ${ev.id} AND inbox_id = ${inbox.id})
-    INSERT INTO event_occurrences (event_id, inbox_id, original_start_at, id, start_at, end_at, all_day)
-    VALUES (${ev.id}, ${inbox.id}, ${originalStart.toISOString()},
-            ${occurrenceId(ev.id, originalStart)},
-            ${new Date(r.start).toISOString()}, ${new Date(r.end).toISOString()}, ${r.allDay})
+    INSERT INTO event_occurrences (event_id, inbox_id, original_start_at, id, start_at, end_at, occurs_at, all_day)
+    VALUES (${ev.id}, ${inbox.id}, ${originalStart.toISOString()}, ${occurrenceId(ev.id, originalStart)},
+            ${new Date(r.start).toISOString()}, ${new Date(r.end).toISOString()}, ${new Date(r.occursAt).toISOString()}, ${r.allDay})
     ON CONFLICT (event_id, original_start_at) DO UPDATE
-      SET start_at = excluded.start_at, end_at = excluded.end_at, all_day = excluded.all_day`);
+      SET start_at = excluded.start_at, end_at = excluded.end_at, occurs_at = excluded.occurs_at, all_day = excluded.all_day`);
 }
 
 /** An excluded occurrence (occurrence DELETE) leaves the index. */
@@ -244,7 +253,7 @@ export async function extendOccurrenceIndex(db: Queryable, now: Date): Promise<n
         UPDATE events SET unindexed_from = ${plan.unindexedFrom?.toISOString() ?? null}
         WHERE id = ${r.id} AND xmin::text = ${r.row_version}
         RETURNING id, inbox_id, is_recurring
-      )${indexWrites(plan, name, name)}`);
+      )${indexWrites(plan, r.id, name, name)}`);
     // One statement stays a few megabytes at most: the rest waits for the next minute.
     planned += plan.rows.length;
     if (planned >= MAX_ROWS_PER_WRITE) break;

@@ -84,13 +84,16 @@ export type EventOverrideRow = typeof eventOverrides.$inferSelect;
  */
 export const eventOccurrences = pgTable('event_occurrences', {
   eventId: text('event_id').notNull().references(() => events.id, { onDelete: 'cascade' }),
-  inboxId: text('inbox_id').notNull().references(() => inboxes.id, { onDelete: 'cascade' }),
+  /** The event's inbox (no foreign key of its own: the rows go with their event, and it with the inbox). */
+  inboxId: text('inbox_id').notNull(),
   /** The occurrence as the series generates it (a single event: its start); the key. */
   originalStartAt: timestamp('original_start_at', { withTimezone: true }).notNull(),
   /** What the listing shows and orders by after the start: the event or occurrence id. */
   id: text('id').notNull(),
   startAt: timestamp('start_at', { withTimezone: true }).notNull(),
   endAt: timestamp('end_at', { withTimezone: true }).notNull(),
+  /** When it starts (an all-day one: midnight in its own zone), changes applied: reminders. */
+  occursAt: timestamp('occurs_at', { withTimezone: true }).notNull(),
   allDay: boolean('all_day').notNull(),
 }, (t) => [
   primaryKey({ columns: [t.eventId, t.originalStartAt] }),
@@ -98,4 +101,6 @@ export const eventOccurrences = pgTable('event_occurrences', {
   index('event_occurrences_window_idx').on(t.inboxId, t.startAt, sql`id COLLATE "C"`),
   // Occurrences longer than a day: the only ones a window reaches that start a day or more before it.
   index('event_occurrences_long_idx').on(t.inboxId, t.startAt).where(sql`end_at - start_at > interval '1 day'`),
+  // The reminder scan: series occurrences starting in a minute (single events have their own).
+  index('event_occurrences_series_due_idx').on(t.occursAt).where(sql`id <> event_id`),
 ]);

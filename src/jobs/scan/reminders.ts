@@ -1,6 +1,8 @@
 /**
- * Due event reminders of single events and of moved occurrences: one SELECT of facts, made into
- * payloads by the one builder (recurring series are expanded in series.ts).
+ * Due event reminders of single events and of series' occurrences from the occurrence index
+ * (src/calendar/occurrence-index.ts; moved ones of series it has not taken in by their override):
+ * one SELECT of facts, made into payloads by the one builder. Series the index does not cover
+ * far enough are expanded in series.ts instead; a firing both find is one ledger row.
  *
  * A reminder is due when an occurrence's start minus the alert's offset falls in the window, i.e.
  * its start falls in (from + offset, to + offset]. The scan first reads the distinct offsets of
@@ -48,10 +50,14 @@ export function dueRemindersSql(w: ScanWindow, leads: number[]) {
   const moving = sql.join(leads.map((lead) => sql`
     SELECT ${lead}::int AS lead_s, o.* FROM event_overrides o
     WHERE ${shiftedWindow(sql`o.start_at`, w, lead)} AND o.start_at <> o.original_start_at`), sql` UNION ALL `);
+  const indexed = sql.join(leads.map((lead) => sql`
+    SELECT ${lead}::int AS lead_s, x.event_id, x.inbox_id, x.original_start_at, x.occurs_at FROM event_occurrences x
+    WHERE ${shiftedWindow(sql`x.occurs_at`, w, lead)} AND x.id <> x.event_id`), sql` UNION ALL `);
   return sql`
     WITH subs AS (${reminderSubs}),
     starting AS (${starting}),
-    moving AS (${moving})
+    moving AS (${moving}),
+    indexed AS (${indexed})
     SELECT s.alert_id, s.inbox_id, s.offset_value, s.offset_unit, s.lead_s, s.on_updated,
       e.id AS event_id, NULL::timestamptz AS original_start_at, e.start_at, e.updated_at > e.created_at AS changed,
       e.calendar_id, e.title, COALESCE(i.default_timezone, e.time_zone) AS zone, e.duration, e.location, e.status
@@ -62,7 +68,8 @@ export function dueRemindersSql(w: ScanWindow, leads: number[]) {
       AND (s.on_created OR e.updated_at > e.created_at)
       AND (s.filter->'calendar_ids' IS NULL OR s.filter->'calendar_ids' ? e.calendar_id)
     UNION ALL
-    -- An occurrence moved off its series' rhythm: found by its new start.
+    -- An occurrence moved off its series' rhythm, of a series the occurrence index has not
+    -- taken in: found by its new start. (Indexed ones have their row, read below.)
     SELECT s.alert_id, s.inbox_id, s.offset_value, s.offset_unit, s.lead_s, s.on_updated,
       e.id, o.original_start_at, o.start_at, GREATEST(e.updated_at, o.updated_at) > e.created_at,
       e.calendar_id, COALESCE(o.title, e.title), COALESCE(i.default_timezone, e.time_zone),
@@ -71,8 +78,24 @@ export function dueRemindersSql(w: ScanWindow, leads: number[]) {
     JOIN subs s ON s.inbox_id = o.inbox_id AND s.lead_s = o.lead_s
     JOIN events e ON e.id = o.event_id
     JOIN inboxes i ON i.id = s.inbox_id
-    WHERE e.status <> 'cancelled' AND COALESCE(o.status, e.status) <> 'cancelled'
+    WHERE e.unindexed_from = '-infinity' AND e.status <> 'cancelled' AND COALESCE(o.status, e.status) <> 'cancelled'
       AND GREATEST(e.armed_at, o.armed_at) <= o.start_at - make_interval(secs => s.lead_s)
+      AND (s.on_created OR GREATEST(e.updated_at, o.updated_at) > e.created_at)
+      AND (s.filter->'calendar_ids' IS NULL OR s.filter->'calendar_ids' ? e.calendar_id)
+    UNION ALL
+    -- Occurrences of series from the occurrence index, changes applied: exactly those starting
+    -- in the shifted window, moved or not.
+    SELECT s.alert_id, s.inbox_id, s.offset_value, s.offset_unit, s.lead_s, s.on_updated,
+      e.id, x.original_start_at, x.occurs_at, GREATEST(e.updated_at, o.updated_at) > e.created_at,
+      e.calendar_id, COALESCE(o.title, e.title), COALESCE(i.default_timezone, e.time_zone),
+      COALESCE(o.duration, e.duration), COALESCE(o.location, e.location), COALESCE(o.status, e.status)
+    FROM indexed x
+    JOIN subs s ON s.inbox_id = x.inbox_id AND s.lead_s = x.lead_s
+    JOIN events e ON e.id = x.event_id
+    JOIN inboxes i ON i.id = s.inbox_id
+    LEFT JOIN event_overrides o ON o.event_id = x.event_id AND o.original_start_at = x.original_start_at
+    WHERE e.status <> 'cancelled' AND COALESCE(o.status, e.status) <> 'cancelled'
+      AND GREATEST(e.armed_at, o.armed_at) <= x.occurs_at - make_interval(secs => s.lead_s)
       AND (s.on_created OR GREATEST(e.updated_at, o.updated_at) > e.created_at)
       AND (s.filter->'calendar_ids' IS NULL OR s.filter->'calendar_ids' ? e.calendar_id)`;
 }

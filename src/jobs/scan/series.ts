@@ -1,6 +1,9 @@
 /**
- * Recurring series: their reminders are expanded here (in the event's own zone, by the time
- * library), and each series' `next_occurrence_at` is kept just ahead of the scan.
+ * Recurring series the occurrence index does not cover far enough for the window (taken in by
+ * the scan a batch a minute: rows written by other means, an inbox whose zone just changed):
+ * their reminders are expanded here (in the event's own zone, by the time library). Every other
+ * series reminds from its index rows (reminders.ts). Each series' `next_occurrence_at` is kept
+ * just ahead of the scan either way.
  *
  * `next_occurrence_at` is the first occurrence start after the last scanned instant, so a series
  * can only have a reminder due for an alert with offset L if next_occurrence_at <= to + L: that
@@ -68,8 +71,8 @@ type SeriesCandidate = SpecColumns & {
 type PassedEvent = SpecColumns & { id: string; is_recurring: boolean; next_occurrence_at: string };
 
 /**
- * Series that may have a reminder due: next_occurrence_at in (from, to + offset] for some
- * offset of their inbox's alerts. next_occurrence_at > from holds for every series (see
+ * Series not indexed through to + offset that may have a reminder due: next_occurrence_at in
+ * (from, to + offset] for some offset of their inbox's alerts. next_occurrence_at > from holds for every series (see
  * advancePassedEvents), so each offset is a range with constant bounds on its index.
  */
 export function seriesCandidatesSql(w: ScanWindow, leads: number[]) {
@@ -77,7 +80,7 @@ export function seriesCandidatesSql(w: ScanWindow, leads: number[]) {
   const ranges = sql.join(leads.map((lead) => sql`
     SELECT ${lead}::int AS lead_s, e.id, e.inbox_id FROM events e
     WHERE e.next_occurrence_at > ${from}::timestamptz AND e.next_occurrence_at <= ${new Date(w.to.getTime() + lead * 1000).toISOString()}::timestamptz
-      AND e.is_recurring`), sql` UNION ALL `);
+      AND e.is_recurring AND e.unindexed_from <= ${new Date(w.to.getTime() + lead * 1000).toISOString()}::timestamptz`), sql` UNION ALL `);
   return sql`
     WITH subs AS MATERIALIZED (${reminderSubs}),
     ranged AS MATERIALIZED (${ranges}),
