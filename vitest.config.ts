@@ -13,6 +13,10 @@ export default defineConfig({
           ALLOW_PRIVATE_WEBHOOKS: 'true',
           ALLOW_TEST_CLOCK: 'true',
         },
+        // The sending binding of wrangler.toml, plus one the simulator itself refuses every
+        // recipient of (it only delivers to its destination_address): a send the platform
+        // refuses, through the real binding.
+        email: { send_email: [{ name: 'EMAIL' }, { name: 'EMAIL_REFUSING', destination_address: 'only-this@refusing.invalid' }] },
       },
     })),
   ],

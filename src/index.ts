@@ -2,6 +2,7 @@ import { app } from './app';
 import type { Env, AlertMessage } from './env';
 import { runScheduledScan } from './jobs/scan';
 import { deliverBatch } from './jobs/deliver';
+import { receiveEmail } from './mail/inbound';
 
 /** Every documented path ends in `/`; serve the same path without it too (no redirect). */
 function withTrailingSlash(request: Request): Request {
@@ -22,5 +23,8 @@ export default {
   },
   async queue(batch, env, _ctx) {
     await deliverBatch(batch, env, new Date());
+  },
+  async email(message, env, _ctx) {
+    await receiveEmail(message, env, new Date());
   },
 } satisfies ExportedHandler<Env, AlertMessage>;

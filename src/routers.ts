@@ -6,9 +6,10 @@ import { calendarRouter } from './calendar/routes';
 import { tasksRouter } from './tasks/routes';
 import { agendaRouter } from './agenda/routes';
 import { alertsRouter, alertsPublicPaths } from './alerts/routes';
+import { mailRouter } from './mail/routes';
 
 /** Resource routers mounted by app.ts, one per folder. */
-export const resourceRouters: OpenAPIHono<AppEnv>[] = [contactsRouter, labelsRouter, calendarRouter, tasksRouter, agendaRouter, alertsRouter];
+export const resourceRouters: OpenAPIHono<AppEnv>[] = [contactsRouter, labelsRouter, calendarRouter, tasksRouter, agendaRouter, alertsRouter, mailRouter];
 
 /** Paths under /v1/ that need no token. */
 export const publicPaths: string[] = [...alertsPublicPaths];

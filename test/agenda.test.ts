@@ -10,7 +10,7 @@ import { parseAnniversaryDate } from '../src/time/anniversaries';
 import { instantToWall } from '../src/time/zones';
 import { monthSpans } from '../src/agenda/sources/anniversaries';
 import { wallClock } from '../src/agenda/wall-clock';
-import { AgendaAnniversaryItem, AgendaEventItem, AgendaTaskItem } from '../src/agenda/schemas';
+import { AgendaAnniversaryItem, AgendaEventItem, AgendaSuggestionItem, AgendaTaskItem, AgendaThreadItem } from '../src/agenda/schemas';
 import { compareAgenda } from '../src/agenda/order';
 import type { Ranked } from '../src/agenda/types';
 import type { z } from '@hono/zod-openapi';
@@ -220,8 +220,12 @@ describe('agenda: every type, in order', () => {
     event: ['id', 'type', 'title', 'date', 'start', 'end', 'calendar', 'location', 'time_zone', 'start_at', 'end_at',
       'calendar_id', 'event_id', 'recurring_event_id'],
     anniversary: ['id', 'type', 'title', 'date', 'contact_id', 'contact_name', 'anniversary_type', 'anniversary_date', 'years'],
+    thread: ['id', 'type', 'title', 'date', 'sent_at', 'to', 'thread_id', 'message_id'],
+    suggestion: ['id', 'type', 'title', 'date', 'start', 'start_at', 'duration', 'location', 'time_zone', 'message_id', 'confirm_url', 'dismiss_url'],
   };
-  const SCHEMAS: Record<string, z.ZodObject> = { task: AgendaTaskItem, event: AgendaEventItem, anniversary: AgendaAnniversaryItem };
+  const SCHEMAS: Record<string, z.ZodObject> = {
+    task: AgendaTaskItem, event: AgendaEventItem, anniversary: AgendaAnniversaryItem, thread: AgendaThreadItem, suggestion: AgendaSuggestionItem,
+  };
   const DATE = /^\d{4}-\d{2}-\d{2}$/;
   const WALL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
   const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -280,7 +284,9 @@ describe('agenda: every type, in order', () => {
   it('the OpenAPI document declares one item schema per type with exactly those keys', async () => {
     for (const [type, schema] of Object.entries(SCHEMAS)) expect(Object.keys(schema.shape).sort(), type).toEqual([...KEYS[type]!].sort());
     const doc = (await call('GET', '/openapi.json')).body;
-    const names = { task: 'AgendaTaskItem', event: 'AgendaEventItem', anniversary: 'AgendaAnniversaryItem' } as const;
+    const names = {
+      task: 'AgendaTaskItem', event: 'AgendaEventItem', anniversary: 'AgendaAnniversaryItem', thread: 'AgendaThreadItem', suggestion: 'AgendaSuggestionItem',
+    } as const;
     for (const [type, name] of Object.entries(names)) {
       const declared = doc.components.schemas[name];
       expect(declared, name).toBeDefined();

@@ -5,3 +5,4 @@ export * from './support/db';
 export * from './support/calendar';
 export * from './support/webhooks';
 export * from './support/queue';
+export * from './support/mail';

@@ -1,6 +1,7 @@
 import type { Ranked } from './types';
 
-const group = ({ item }: Ranked) => (item.type === 'task' && item.pending ? 0 : item.type === 'task' && item.overdue ? 1 : 2);
+/** Pending actions, overdue tasks, missed replies, then everything else (API.md §7). */
+const group = ({ item }: Ranked) => (item.type === 'task' && item.pending ? 0 : item.type === 'task' && item.overdue ? 1 : item.type === 'thread' ? 2 : 3);
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -12,7 +13,8 @@ function byDate(a: string, b: string): number {
 }
 
 /**
- * Pending first (in the order they were queued), then overdue, then by date and time
+ * Pending first (in the order they were queued), then overdue, then missed replies (oldest
+ * first: their date and send time), then by date and time
  * ascending, items with no date last. On a date, all-day items (tasks, anniversaries) come
  * before timed ones, as a calendar shows them. Title, then id, break ties, so the order is
  * total and stable.

@@ -72,12 +72,41 @@ export const AgendaAnniversaryItem = z.object({
   years: z.number().int().nullable().openapi({ description: 'Years since the stored date (null when it has no year).' }),
 }).openapi('AgendaAnniversaryItem');
 
-/** More types (thread, suggestion, file, work_route) join this union as their sources land. */
-export const AgendaItem = z.discriminatedUnion('type', [AgendaTaskItem, AgendaEventItem, AgendaAnniversaryItem]).openapi('AgendaItem');
+export const AgendaThreadItem = z.object({
+  ...base,
+  id: z.string().openapi({ description: 'The unanswered message\'s id (the thread\'s latest, outbound).', example: 'msg_01jd5x7k3m0000000000000000' }),
+  type: z.literal('thread'),
+  title: z.string().openapi({ description: 'The thread\'s subject.', example: 'Contract draft' }),
+  date: localDate.openapi({ description: 'The date it was sent, in the inbox zone.' }),
+  sent_at: instant,
+  to: z.array(z.string()).openapi({ description: 'Whom it was sent to (addresses).', example: ['alice@example.com'] }),
+  thread_id: z.string(),
+  message_id: z.string().openapi({ description: 'Same as `id`.' }),
+}).openapi('AgendaThreadItem');
+
+export const AgendaSuggestionItem = z.object({
+  ...base,
+  id: z.string().openapi({ description: 'The message that suggests the event.', example: 'msg_01jd5x7k3m0000000000000000' }),
+  type: z.literal('suggestion'),
+  date: localDate.openapi({ description: 'The local start date in the inbox zone.' }),
+  start: localTime,
+  start_at: instant,
+  duration: z.string().openapi({ example: 'PT30M' }),
+  location: z.string().openapi({ description: '`""` unless the message names a place.' }),
+  time_zone: z.string(),
+  message_id: z.string(),
+  confirm_url: z.string().openapi({ description: 'POST here to create the event.', example: '/v1/messages/msg_01jd5x7k3m0000000000000000/suggested-events/' }),
+  dismiss_url: z.string().openapi({ description: 'DELETE here to dismiss it.', example: '/v1/messages/msg_01jd5x7k3m0000000000000000/suggested-events/' }),
+}).openapi('AgendaSuggestionItem');
+
+/** More types (file, work_route) join this union as their sources land. */
+export const AgendaItem = z.discriminatedUnion('type', [AgendaTaskItem, AgendaEventItem, AgendaAnniversaryItem, AgendaThreadItem, AgendaSuggestionItem]).openapi('AgendaItem');
 
 export type AgendaTaskItem = z.infer<typeof AgendaTaskItem>;
 export type AgendaEventItem = z.infer<typeof AgendaEventItem>;
 export type AgendaAnniversaryItem = z.infer<typeof AgendaAnniversaryItem>;
+export type AgendaThreadItem = z.infer<typeof AgendaThreadItem>;
+export type AgendaSuggestionItem = z.infer<typeof AgendaSuggestionItem>;
 export type AgendaItem = z.infer<typeof AgendaItem>;
 
 export const AgendaWindow = z.object({

@@ -9,9 +9,11 @@ import { approvalSource } from './sources/approvals';
 import { taskSource } from './sources/tasks';
 import { eventSource } from './sources/events';
 import { anniversarySource } from './sources/anniversaries';
+import { threadSource } from './sources/threads';
+import { suggestionSource } from './sources/suggestions';
 
 /** Every kind of item the agenda shows; a new kind is one more module here. */
-export const AGENDA_SOURCES: readonly AgendaSource[] = [approvalSource, taskSource, eventSource, anniversarySource];
+export const AGENDA_SOURCES: readonly AgendaSource[] = [approvalSource, taskSource, eventSource, anniversarySource, threadSource, suggestionSource];
 
 /**
  * The agenda in one database round trip: every source's rows come back as one JSON array

@@ -1,14 +1,16 @@
 /**
- * `event.cancelled` fires at once, from the calendar's own request: no scan involved. The
+ * Firings that happen at once, from the request (or the mail) that causes them: no scan
+ * involved. `event.cancelled` fires at once, from the calendar's own request: no scan involved. The
  * firings are recorded in the ledger first and then sent; if the send fails the rows stay
  * unsent and the next minute's scan sends them, so the cancellation is never lost and the
  * calendar call does not fail because of the queue.
  */
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../db/sql';
-import type { ServiceContext } from '../http/context';
+import type { AlertQueue, Inbox, ServiceContext } from '../http/context';
+import type { Queryable } from '../db/sql';
 import { recordFirings, sendOrLeaveForScan, type FiringInput } from './ledger';
-import { eventCancelledData } from './payload';
+import { eventCancelledData, messageData, type MessageFacts } from './payload';
 
 /** What the calendar knows about the event (or occurrence) being deleted or cancelled. */
 export interface CancelledEvent {
@@ -59,5 +61,24 @@ export async function recordEventCancelled(
   }));
   const ids = (await recordFirings(db, firings, now)).map((f) => f.id);
   await sendOrLeaveForScan(db, alerts, ids, now);
+  return ids.length;
+}
+
+/**
+ * Records and sends `message.received` / `message.sent` for a stored message to the alerts the
+ * store found subscribed (src/mail/store.ts names them in its statement). The source key is the
+ * message: a redelivered mail or a retried send fires nothing new, and a mail whose firing was
+ * lost between store and record (a crash) fires when it is redelivered.
+ */
+export async function recordMessageFiring(
+  db: Queryable, queue: AlertQueue, inbox: Inbox, type: 'message.received' | 'message.sent', alertIds: readonly string[], message: MessageFacts, now: Date,
+): Promise<number> {
+  if (alertIds.length === 0) return 0;
+  const data = messageData(message);
+  const firings: FiringInput[] = alertIds.map((alertId) => ({
+    inboxId: inbox.id, alertId, sourceKey: `message:${message.message_id}`, type, scheduledFor: now, payload: data,
+  }));
+  const ids = (await recordFirings(db, firings, now)).map((f) => f.id);
+  await sendOrLeaveForScan(db, queue, ids, now);
   return ids.length;
 }

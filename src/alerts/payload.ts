@@ -184,3 +184,20 @@ export function webhookBody(d: {
     data: d.payload,
   });
 }
+
+/** What a message firing says about the message (API.md §9). */
+export interface MessageFacts {
+  message_id: string;
+  thread_id: string;
+  from: { email: string; name: string | null };
+  to: { email: string; name: string | null }[];
+  subject: string;
+  snippet: string;
+  sent_at: string;
+}
+
+export function messageData(m: MessageFacts): FiringData {
+  return MessageData.parse({
+    message_id: m.message_id, thread_id: m.thread_id, from: m.from, to: m.to, subject: m.subject, snippet: m.snippet, sent_at: m.sent_at,
+  });
+}

@@ -94,3 +94,9 @@ export function asDate(v: unknown): Date {
 export function asDateOrNull(v: unknown): Date | null {
   return v === null || v === undefined ? null : asDate(v);
 }
+
+/**
+ * A text[] value from a JS list, as one JSON parameter: drizzle's `sql` would spread an array
+ * parameter into a list of parameters, which is not an array.
+ */
+export const textArray = (list: readonly string[]) => sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(list)}::jsonb))`;

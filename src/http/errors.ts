@@ -4,7 +4,7 @@ export type ErrorCode =
   | 'validation_failed' | 'not_found' | 'unauthorized' | 'forbidden' | 'insufficient_scope'
   | 'inbox_id_required' | 'conflict' | 'precondition_failed' | 'idempotency_key_reused'
   | 'rate_limited' | 'payload_too_large' | 'unsupported_media_type' | 'method_not_allowed'
-  | 'internal';
+  | 'send_failed' | 'internal';
 
 export interface FieldError {
   path: string;
@@ -25,6 +25,7 @@ const TITLES: Record<ErrorCode, string> = {
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
   method_not_allowed: 'Method not allowed',
+  send_failed: 'Send failed',
   internal: 'Internal error',
 };
 

@@ -58,7 +58,7 @@ export function newRouter(): Router {
 /**
  * A method the path does not serve is a 405 whose `Allow` lists the methods it does serve, read
  * from the app's registered routes (so it can never drift from them) and matched with Hono's own
- * path semantics. HEAD is served wherever GET is (Hono answers it as GET without the body). An
+ * path semantics (a literal path wins over a parametrised one it also matches). HEAD is served wherever GET is (Hono answers it as GET without the body). An
  * unknown path passes on, to end as a 404. The table is built on the first request, once every
  * route is registered.
  */
@@ -68,9 +68,13 @@ export function methodNotAllowed(routes: () => readonly { method: string; path: 
     if (!table) {
       table = new TrieRouter<string>();
       // Middleware is registered as ALL; a route names its method.
-      for (const r of routes()) if (r.method !== 'ALL') table.add('ALL', r.path, r.method.toUpperCase());
+      for (const r of routes()) if (r.method !== 'ALL') table.add('ALL', r.path, `${r.method.toUpperCase()} ${r.path}`);
     }
-    const served = new Set(table.match(c.req.method, c.req.path)[0].map(([method]) => method));
+    const matched = table.match(c.req.method, c.req.path)[0].map(([entry]) => entry.split(' ') as [string, string]);
+    // A path spelled out (`/v1/messages/import/`) is that path, not an id of its parametrised
+    // neighbour (`/v1/messages/{message_id}/`): its own methods are the ones it serves.
+    const exact = matched.filter(([, path]) => !/[:*]/.test(path));
+    const served = new Set((exact.length > 0 ? exact : matched).map(([method]) => method));
     if (served.size === 0) return next();
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
     if (served.has(method)) return next();

@@ -176,7 +176,7 @@ function parseClock(text: string): { hour: number; minute: number; second: numbe
 }
 
 /** The date a day word names, seen from `today`. A weekday is the first such day strictly after today. */
-function namedDate(today: string, qualifier: string | undefined, word: string): string | null {
+export function namedDate(today: string, qualifier: string | undefined, word: string): string | null {
   const fixed: Record<string, number> = { today: 0, tomorrow: 1, tmrw: 1, yesterday: -1 };
   if (word in fixed) return qualifier ? null : addDays(today, fixed[word]!);
   const target = WEEKDAY_NAMES[word]!;

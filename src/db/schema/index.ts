@@ -4,3 +4,4 @@ export * from './labels';
 export * from './calendar';
 export * from './tasks';
 export * from './alerts';
+export * from './mail';

@@ -1,0 +1,46 @@
+import { sql } from 'drizzle-orm';
+import { isoZ, jsonRowsOf } from '../../db/sql';
+import type { AgendaSource, AgendaThreadItem, Ranked } from '../types';
+import { jsonRows, ts } from '../window';
+import { localDate } from '../../time/zones';
+
+type MissedReplyRow = {
+  id: string;
+  thread_id: string;
+  subject: string;
+  sent_at: string;
+  to: { email: string; name: string | null }[];
+};
+
+const DAY_MS = 86_400_000;
+/** Threads older than this are not shown (API.md §9). */
+const MISSED_REPLY_HORIZON_DAYS = 90;
+
+/**
+ * Missed replies (API.md §9): threads whose latest message is one the inbox sent more than
+ * `missed_reply_threshold_days` ago (and at most 90 days ago), with nothing received since. Only
+ * when the inbox sets a threshold. One range of the partial index `threads_awaiting_idx`.
+ */
+export const threadSource: AgendaSource = {
+  key: 'threads',
+  query: ({ inbox, window }) => {
+    const days = inbox.missedReplyThresholdDays;
+    if (days === null || days === undefined) return sql`SELECT '[]'::json`;
+    const sentBefore = new Date(window.now.getTime() - days * DAY_MS);
+    const horizon = new Date(window.now.getTime() - MISSED_REPLY_HORIZON_DAYS * DAY_MS);
+    return jsonRows(sql`
+      SELECT m.id, t.id AS thread_id, t.subject, ${isoZ(sql`m.sent_at`)} AS sent_at, m."to"
+      FROM threads t JOIN messages m ON m.id = t.last_message_id
+      WHERE t.inbox_id = ${inbox.id} AND t.last_direction = 'outbound'
+        AND t.last_message_at < ${ts(sentBefore)} AND t.last_message_at >= ${ts(horizon)}
+        AND m.status = 'sent'`);
+  },
+  items: (rows, { window }) => jsonRowsOf<MissedReplyRow>(rows).map((t): Ranked<AgendaThreadItem> => ({
+    id: t.id,
+    sortTime: t.sent_at,
+    item: {
+      id: t.id, type: 'thread', title: t.subject, date: localDate(new Date(t.sent_at), window.zone),
+      sent_at: t.sent_at, to: t.to.map((a) => a.email), thread_id: t.thread_id, message_id: t.id,
+    },
+  })),
+};
