@@ -10,7 +10,7 @@
 import type { MessageDirection, StoredAttachment } from '../db/schema';
 import type { Queryable } from '../db/sql';
 import type { AlertQueue, Inbox } from '../http/context';
-import { toHex } from '../http/crypto';
+import { sha256Hex } from '../http/crypto';
 import { recordMessageFiring } from '../alerts/emit';
 import { snippetOf } from './headers';
 import { parseMail, readableText, type ParsedMail } from './parse';
@@ -37,10 +37,6 @@ export interface IngestOptions {
   envelopeFrom?: string;
 }
 
-async function sha256OfBytes(bytes: Uint8Array): Promise<string> {
-  return toHex(await crypto.subtle.digest('SHA-256', bytes));
-}
-
 function domainOf(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1) || 'inbox.invalid';
 }
@@ -54,7 +50,7 @@ async function putAttachments(blobs: R2Bucket, base: string, mail: ParsedMail): 
 }
 
 export async function ingestMail(deps: MailDeps, inbox: Inbox, raw: Uint8Array, opts: IngestOptions, now: Date): Promise<StoredMessage> {
-  const hash = await sha256OfBytes(raw);
+  const hash = await sha256Hex(raw);
   const base = `mail/${inbox.id}/${hash}`;
   const mail = await parseMail(raw);
   const status = opts.direction === 'inbound' ? 'received' : 'sent';

@@ -27,15 +27,18 @@ function messageWhere(inbox: Inbox, f: MessageFilter): SQL {
   ].filter((c): c is SQL => c !== undefined), sql` AND `);
 }
 
-/** Newest first (`sent_at`, then id), `after`/`before` as `[after, before)`. */
+/** Newest first (`sent_at`, then id), `after`/`before` as `[after, before)`; a `thread_id` must be this inbox's (else 404). */
 export async function listMessages(db: Queryable, inbox: Inbox, filter: MessageFilter, page: Page) {
   const where = messageWhere(inbox, filter);
-  const row = await firstRowOf<{ total: number; results: MessageRecord[] | null }>(db, sql`
-    SELECT (SELECT count(*)::int FROM messages m WHERE ${where}) AS total,
+  const row = await firstRowOf<{ thread_found: boolean; total: number; results: MessageRecord[] | null }>(db, sql`
+    SELECT ${filter.threadId ? sql`EXISTS (SELECT 1 FROM threads WHERE id = ${filter.threadId} AND inbox_id = ${inbox.id})` : sql`true`} AS thread_found,
+           (SELECT count(*)::int FROM messages m WHERE ${where}) AS total,
            (SELECT json_agg(p) FROM (
               SELECT ${messageColumns(sql`m`)} FROM messages m WHERE ${where}
               ORDER BY m.sent_at DESC, m.id DESC LIMIT ${page.limit} OFFSET ${page.offset}) p) AS results`);
-  return { total: row?.total ?? 0, results: jsonRowsOf<MessageRecord>(row?.results ?? []).map(messageView) };
+  // Another inbox's thread is 404, as everywhere, rather than an empty list (same statement).
+  if (!row?.thread_found) throw ApiError.notFound('Thread');
+  return { total: row.total, results: jsonRowsOf<MessageRecord>(row.results ?? []).map(messageView) };
 }
 
 /** The stored message a reply or a suggestion works from (404 when it is not this inbox's). */

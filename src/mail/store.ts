@@ -13,16 +13,8 @@ import type { MailAddress, MessageDirection, MessageStatus, StoredAttachment } f
 import type { Inbox } from '../http/context';
 import { newId } from '../http/ids';
 import { bracketed, normalizeSubject } from './headers';
+import type { Suggestion } from './suggest';
 
-/** A proposed meeting found in the message (src/mail/suggest.ts), stored with it. */
-export interface SuggestionToStore {
-  title: string;
-  startLocal: string;
-  startAt: Date;
-  timeZone: string;
-  duration: string;
-  location: string;
-}
 
 export interface MessageToStore {
   direction: MessageDirection;
@@ -51,7 +43,8 @@ export interface MessageToStore {
   live: boolean;
   /** The thread the message belongs to whatever its headers say (a reply sent through the API). */
   threadId?: string | null;
-  suggestion?: SuggestionToStore | null;
+  /** The meeting the message proposes (src/mail/suggest.ts), stored with it. */
+  suggestion?: Suggestion | null;
 }
 
 /** A message row as the raw statements select it (timestamps already rendered `Z`). */
