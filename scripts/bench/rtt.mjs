@@ -17,7 +17,7 @@ async function main() {
   endpoint.setRtt(0);
   const { token, inboxId } = await createTenantWithToken(base, [
     'contacts:read', 'contacts:write', 'contacts:delete', 'calendar:read', 'calendar:write', 'task:read', 'task:write',
-    'alerts:read', 'alerts:write', 'approvals:read', 'approvals:write', 'read',
+    'alerts:read', 'alerts:write', 'approvals:read', 'approvals:write', 'read', 'email:read', 'email:send', 'email:write',
   ]);
   const owner = { email: 'bench-owner@bench.test', password: 'bench password 123' };
   const { access_token: session } = await api(base, 'POST', '/auth/login/', { body: owner });
@@ -44,6 +44,20 @@ async function main() {
   for (let i = 0; i < 50; i++) await api(base, 'POST', '/v1/tasks/', { token, body: { summary: `Task ${i}`, due_date: `2026-12-${String(1 + (i % 28)).padStart(2, '0')}` } });
   await api(base, 'POST', '/v1/alerts/', { token, body: { events: ['event.created'], offset: { value: 10, unit: 'minutes' }, delivery: { type: 'task', target: 'Soon: {title}' } } });
   const contact = (await api(base, 'GET', '/v1/contacts/?limit=1', { token })).results[0];
+  // Mail: 50 messages through the real email() handler, each proposing a meeting. Their Date
+  // headers lie ahead (a second apart), so the newest inbound message is always the last received
+  // (imports below are dated when they are made).
+  const address = 'bench@bench.test';
+  let mailNo = 0;
+  const receive = async () => {
+    const i = mailNo++;
+    const raw = `From: Peer ${i} <peer${i % 7}@example.com>\r\nTo: ${address}\r\nSubject: Topic ${i}\r\nMessage-ID: <rtt-${i}-${Date.now()}@example.com>\r\nDate: ${new Date(Date.now() + 3600_000 + i * 1000).toUTCString()}\r\n\r\nCould we meet tomorrow at 3pm for 30 minutes?\r\n`;
+    const res = await fetch(`${base}/cdn-cgi/handler/email?from=peer${i % 7}@example.com&to=${address}`, { method: 'POST', body: raw });
+    if (!res.ok) throw new Error(`email: ${res.status} ${await res.text()}`);
+    return (await api(base, 'GET', '/v1/messages/?limit=1&direction=inbound', { token })).results[0];
+  };
+  let message;
+  for (let i = 0; i < 50; i++) message = await receive();
   log('seeded');
 
   const auth = { authorization: `Bearer ${token}` };
@@ -73,6 +87,17 @@ async function main() {
     ['POST /v1/tasks/', () => ['/v1/tasks/', { method: 'POST', headers: json, body: JSON.stringify({ summary: `S${n++}` }) }], 201],
     ['GET /v1/agenda/?days=7', () => ['/v1/agenda/?days=7', { headers: auth }], 200],
     ['GET /v1/alerts/', () => ['/v1/alerts/', { headers: auth }], 200],
+    ['GET /v1/messages/', () => ['/v1/messages/', { headers: auth }], 200],
+    ['GET /v1/messages/{id}/', () => [`/v1/messages/${message.message_id}/`, { headers: auth }], 200],
+    ['GET /v1/messages/?thread_id=', () => [`/v1/messages/?thread_id=${message.thread_id}`, { headers: auth }], 200],
+    ['GET /v1/messages/threads/', () => ['/v1/messages/threads/', { headers: auth }], 200],
+    ['GET /v1/messages/threads/{id}/', () => [`/v1/messages/threads/${message.thread_id}/`, { headers: auth }], 200],
+    ['GET …/suggested-events/', () => [`/v1/messages/${message.message_id}/suggested-events/`, { headers: auth }], 200],
+    ['POST /v1/messages/ (send)', () => ['/v1/messages/', { method: 'POST', headers: json, body: JSON.stringify({ to: [{ email: 'peer@example.com' }], subject: `S${n++}`, text_body: 'x' }) }], 201],
+    ['POST /v1/messages/ (reply)', () => ['/v1/messages/', { method: 'POST', headers: json, body: JSON.stringify({ reply_to_message_id: message.message_id, text_body: `R${n++}` }) }], 201],
+    ['POST /v1/messages/import/', () => ['/v1/messages/import/', { method: 'POST', headers: json, body: JSON.stringify({ direction: 'inbound', raw: `From: old@example.com\r\nTo: ${address}\r\nSubject: Old ${n}\r\nMessage-ID: <imp-${n++}-${Date.now()}@example.com>\r\n\r\nHi` }) }], 201],
+    ['POST …/suggested-events/ (confirm)', (m) => [`/v1/messages/${m.message_id}/suggested-events/`, { method: 'POST', headers: auth }], 201, receive],
+    ['DELETE …/suggested-events/ (dismiss)', (m) => [`/v1/messages/${m.message_id}/suggested-events/`, { method: 'DELETE', headers: auth }], 204, receive],
     ['session: GET /v1/contacts/{id}/', () => [`/v1/contacts/${contact.id}/?${inbox}`, { headers: sess }], 200],
     ['session: GET week window', () => [`/v1/calendar/events/?${inbox}&after=2026-12-07T00:00:00&before=2026-12-14T00:00:00&limit=200`, { headers: sess }], 200],
     ['session: GET /v1/agenda/?days=7', () => [`/v1/agenda/?${inbox}&days=7`, { headers: sess }], 200],
