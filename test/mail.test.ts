@@ -339,6 +339,29 @@ describe('missed replies and suggested events in the agenda', () => {
     expectProblem(await call('POST', `/v1/messages/${m2.message_id}/suggested-events/`, { token }), 409, 'conflict');
     expectProblem(await call('POST', `/v1/messages/${m2.message_id}/suggested-events/`, { token, body: { duration: 'forever' } }), 400, 'validation_failed');
   });
+
+  it('a confirm naming a calendar it cannot use changes nothing; four at once still make one event', async () => {
+    const t = await newTenant('Suggest calendars');
+    const other = await newTenant('Suggest other');
+    const token = await t.agent(ALL);
+    const soon = new Date(Date.now() + 3 * 86_400_000);
+    const day = soon.toLocaleDateString('en-US', { month: 'long', day: 'numeric', timeZone: 'UTC' });
+    await deliverMail({ from: 'kim@example.com', to: t.address, subject: 'Sync', text: `Can we meet on ${day} at 2pm?` });
+    const m = (await call('GET', '/v1/messages/?limit=1', { token })).body.results[0];
+    const path = `/v1/messages/${m.message_id}/suggested-events/`;
+    const [theirs] = await rowsOf(sql`SELECT id FROM calendars WHERE inbox_id = ${other.inboxId} AND is_default`);
+    const [tasks] = await rowsOf(sql`SELECT id FROM calendars WHERE inbox_id = ${t.inboxId} AND kind = 'tasks'`);
+    expectProblem(await call('POST', path, { token, body: { calendar_id: theirs!.id } }), 404, 'not_found');
+    expectProblem(await call('POST', path, { token, body: { calendar_id: tasks!.id } }), 400, 'validation_failed');
+    expect((await call('GET', path, { token })).body).toMatchObject({ status: 'open', event_id: null });
+    expect((await rowsOf(sql`SELECT count(*)::int AS n FROM events WHERE inbox_id = ${t.inboxId}`))[0]!.n).toBe(0);
+
+    const answers = await Promise.all([1, 2, 3, 4].map(() => call('POST', path, { token })));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 201]);
+    expect(new Set(answers.map((a) => a.body.event_id)).size).toBe(1);
+    expect((await rowsOf(sql`SELECT count(*)::int AS n FROM events WHERE inbox_id = ${t.inboxId}`))[0]!.n).toBe(1);
+    expect((await call('GET', path, { token })).body).toMatchObject({ status: 'confirmed', event_id: answers[0]!.body.event_id });
+  });
 });
 
 describe('another tenant', () => {

@@ -219,10 +219,11 @@ export async function loadEventVersion(db: Queryable, inbox: Inbox, id: string, 
  * RETURNING every column), the overrides at `dropOverrides` deleted and the occurrence index
  * rows of `index` written (src/calendar/occurrence-index.ts) only if it wrote, then
  * the event as it now is, decorated, without overrides. Null when the write matched no row (for
- * a guarded UPDATE: the row changed since its version was read, or is gone).
+ * a guarded UPDATE: the row changed since its version was read, or is gone). `before` are CTEs
+ * placed ahead of the write, which it may refer to.
  */
 export async function writeEvent(
-  db: Queryable, inbox: Inbox, write: SQL, dropOverrides: Date[] = [], index?: { eventId: string; plan: IndexPlan },
+  db: Queryable, inbox: Inbox, write: SQL, dropOverrides: Date[] = [], index?: { eventId: string; plan: IndexPlan }, before?: SQL,
 ): Promise<EventRecord | null> {
   const drop = dropOverrides.length === 0 ? sql`` : sql`,
     dropped AS (
@@ -230,7 +231,7 @@ export async function writeEvent(
         AND original_start_at = ANY(${`{${dropOverrides.map((d) => d.toISOString()).join(',')}}`}::timestamptz[])
     )`;
   const r = await firstRowOf<EventRow>(db, sql`
-    ${withDecorations(inbox, sql`SELECT * FROM upd`, sql`upd AS (${write})${drop}${index ? indexWrites(index.plan, index.eventId, 'upd') : sql``}`)}
+    ${withDecorations(inbox, sql`SELECT * FROM upd`, sql`${before ? sql`${before}, ` : sql``}upd AS (${write})${drop}${index ? indexWrites(index.plan, index.eventId, 'upd') : sql``}`)}
     SELECT ${BASE_COLUMNS}, ${DECORATIONS}, '[]'::json AS overrides FROM ${DECORATED}`);
   return r ? recordFrom(r) : null;
 }
@@ -304,7 +305,12 @@ export type WindowPage =
  * A page of a window from the occurrence index, in one statement: the hits overlapping
  * [from, to) in listing order (start as the viewer sees it, then id by bytes), after the cursor
  * or from the offset; their total and the page's position; and the page's events, decorated,
- * each with the change of its occurrence. Only the page's rows are read beyond the index.
+ * each with the change of its occurrence.
+ *
+ * Flat in the window and the inbox: each of the two index ranges (occurrences starting from a
+ * day before the window; longer ones starting earlier) is walked in listing order and stops after
+ * offset + limit rows, and the counts are index-only scans (event_occurrences_window_idx carries
+ * every column a hit needs). Only the page's events are read from the heap.
  */
 export async function loadIndexedWindow(db: Queryable, inbox: Inbox, q: {
   calendarId?: string; from: Date; to: Date; slackMs: number; desc: boolean; offset: number; limit: number; after?: [number, string];
@@ -314,31 +320,30 @@ export async function loadIndexedWindow(db: Queryable, inbox: Inbox, q: {
   const byCalendar = q.calendarId
     ? sql`AND x.event_id IN (SELECT id FROM events WHERE inbox_id = ${inbox.id} AND calendar_id = ${q.calendarId})` : sql``;
   // Rows starting up to a day before the window, plus longer ones (their own index) reaching in.
-  const hits = sql`
-    SELECT x.event_id, x.original_start_at, x.id, x.start_at FROM event_occurrences x
-    WHERE x.inbox_id = ${inbox.id} AND x.start_at < ${to} AND x.start_at > ${from}::timestamptz - interval '1 day'
-      AND x.end_at > ${from} ${byCalendar}
-    UNION ALL
-    SELECT x.event_id, x.original_start_at, x.id, x.start_at FROM event_occurrences x
-    WHERE x.inbox_id = ${inbox.id} AND x.end_at - x.start_at > interval '1 day'
+  const near = sql`x.inbox_id = ${inbox.id} AND x.start_at < ${to} AND x.start_at > ${from}::timestamptz - interval '1 day'
+      AND x.end_at > ${from} ${byCalendar}`;
+  const long = sql`x.inbox_id = ${inbox.id} AND x.end_at - x.start_at > interval '1 day'
       AND x.start_at <= ${from}::timestamptz - interval '1 day' AND x.start_at > ${from}::timestamptz - ${MAX_SPAN}
       AND x.end_at > ${from} ${byCalendar}`;
-  const key = q.after ? { start: new Date(q.after[0]).toISOString(), id: q.after[1] } : null;
-  const beyond = (h: string) => {
-    if (!key) return sql`true`;
-    const [cmp, t] = q.desc ? [sql`<`, sql.raw(h)] : [sql`>`, sql.raw(h)];
-    return sql`(${t}.start_at ${cmp} ${key.start}::timestamptz OR (${t}.start_at = ${key.start}::timestamptz AND ${t}.id COLLATE "C" ${cmp} ${key.id}))`;
-  };
+  const key = q.after ? sql`(${new Date(q.after[0]).toISOString()}::timestamptz, ${q.after[1]}::text COLLATE "C")` : null;
+  // A row comparison in the index's own order (and collation), so the cursor is where the walk starts.
+  const beyond = key ? sql`AND (x.start_at, x.id COLLATE "C") ${q.desc ? sql`<` : sql`>`} ${key}` : sql``;
+  const before = key ? sql`AND (x.start_at, x.id COLLATE "C") ${q.desc ? sql`>=` : sql`<=`} ${key}` : sql``;
   const order = (t: string) => sql.raw(q.desc ? `${t}.start_at DESC, ${t}.id COLLATE "C" DESC` : `${t}.start_at, ${t}.id COLLATE "C"`);
-  const page = sql`SELECT * FROM hits h WHERE ${beyond('h')} ORDER BY ${order('h')} LIMIT ${q.limit} OFFSET ${key ? 0 : q.offset}`;
+  const skip = key ? 0 : q.offset;
+  const branch = (where: SQL) => sql`(SELECT x.event_id, x.original_start_at, x.id, x.start_at FROM event_occurrences x
+      WHERE ${where} ${beyond} ORDER BY ${order('x')} LIMIT ${skip + q.limit})`;
+  const page = sql`SELECT * FROM (${branch(near)} UNION ALL ${branch(long)}) h ORDER BY ${order('h')} LIMIT ${q.limit} OFFSET ${skip}`;
+  const count = (where: SQL, extra: SQL = sql``) => sql`(SELECT count(*) FROM event_occurrences x WHERE ${where} ${extra})`;
+  const counted = (extra?: SQL) => sql`(${count(near, extra)} + ${count(long, extra)})::int`;
   type Row = { gap: boolean; total: number; skipped: number; hit_start: string | null; hit_id: string | null; hit_original_start: string | null }
     & (EventRow | { [K in keyof EventRow]: null });
   const rows = await rowsOf<Row>(db, sql`
     ${withDecorations(inbox, sql`SELECT e.* FROM events e WHERE e.inbox_id = ${inbox.id} AND e.id IN (SELECT event_id FROM page)`,
-      sql`hits AS (${hits}), page AS (${page})`)}
+      sql`page AS MATERIALIZED (${page})`)}
     SELECT t.gap, t.total, t.skipped, p.* FROM (
-      SELECT ${indexGap(inbox, q.from, q.to, q.slackMs)} AS gap, (SELECT count(*)::int FROM hits) AS total,
-             ${key ? sql`(SELECT count(*)::int FROM hits h WHERE NOT ${beyond('h')})` : sql`${q.offset}::int`} AS skipped
+      SELECT ${indexGap(inbox, q.from, q.to, q.slackMs)} AS gap, ${counted()} AS total,
+             ${key ? counted(before) : sql`${q.offset}::int`} AS skipped
     ) t
     LEFT JOIN LATERAL (
       SELECT page.start_at AS hit_start, page.id AS hit_id, page.original_start_at AS hit_original_start,

@@ -3,7 +3,7 @@
  * (`<series id>_<UTC basic start>`); occurrence changes live in occurrences.ts.
  */
 import { guardedChange, rowVersion, sqlState, type Queryable } from '../db/sql';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { events, eventOverrides, labelEntities } from '../db/schema';
 import type { Inbox, ServiceContext } from '../http/context';
 import { ApiError } from '../http/errors';
@@ -39,7 +39,25 @@ function participantsOf(list: Array<{ name?: string | null; email?: string | nul
  * column refuses it; only then is the calendar looked up, for the precise 404 or 400).
  */
 export async function createEvent(db: Queryable, inbox: Inbox, input: CreateEventInput, now: Date): Promise<EventView> {
-  const calendarId = sql`(SELECT c.id FROM calendars c WHERE c.id = ${input.calendar_id} AND c.inbox_id = ${inbox.id} AND c.kind <> 'tasks')`;
+  return (await createEventWith(db, inbox, input, now))!;
+}
+
+/**
+ * A write that must land together with a new event, in the event's own statement: given the
+ * event's id, a data-modifying statement that returns a row when it may go ahead. When it returns
+ * none, nothing is written (see createEventWith).
+ */
+export type EventClaim = (eventId: string) => SQL;
+
+/**
+ * createEvent, with a claim written in the same statement (one round trip, atomic): null when
+ * the claim matched no row, and then neither the claim nor the event is written. The claim gates
+ * the calendar subquery, so a failed claim is the NOT NULL refusal a bad calendar also causes;
+ * the calendar is looked up to tell the two apart.
+ */
+export async function createEventWith(db: Queryable, inbox: Inbox, input: CreateEventInput, now: Date, claim?: EventClaim): Promise<EventView | null> {
+  const claimed = claim ? sql`AND EXISTS (SELECT 1 FROM claim)` : sql``;
+  const calendarId = sql`(SELECT c.id FROM calendars c WHERE c.id = ${input.calendar_id} AND c.inbox_id = ${inbox.id} AND c.kind <> 'tasks' ${claimed})`;
   const zone = zoneName(input.time_zone ?? inbox.defaultTimezone ?? 'UTC');
   const { instant: startAt, wall: startLocal } = parseStartWall(input.start, 'start', input.time_zone ?? null, inbox.defaultTimezone, now);
   const duration = parseEventDuration(input.duration);
@@ -56,10 +74,12 @@ export async function createEvent(db: Queryable, inbox: Inbox, input: CreateEven
     ...s, unindexedFrom: index.unindexedFrom, armedAt: now, createdAt: now, updatedAt: now,
   }).returning();
   try {
-    const rec = await writeEvent(db, inbox, insert.getSQL(), [], { eventId: id, plan: index });
+    const rec = await writeEvent(db, inbox, insert.getSQL(), [], { eventId: id, plan: index }, claim && sql`claim AS (${claim(id)})`);
     return seriesView(inbox, rec!);
   } catch (e) {
-    if (sqlState(e) === '23502') await eventCalendar(db, inbox, input.calendar_id);
+    if (sqlState(e) !== '23502') throw e;
+    await eventCalendar(db, inbox, input.calendar_id);
+    if (claim) return null;
     throw e;
   }
 }

@@ -7,7 +7,7 @@ import { calendars, messageSuggestions, messages, type MessageSuggestionRow } fr
 import type { Queryable } from '../db/sql';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
-import { createEvent, getEvent } from '../calendar/events';
+import { createEventWith, getEvent, type EventClaim } from '../calendar/events';
 import type { EventView } from '../calendar/schemas';
 import { toIsoZ } from '../time/zones';
 import type { ConfirmSuggestionInput } from './schemas';
@@ -31,9 +31,8 @@ export const suggestionPath = (messageId: string) => `/v1/messages/${messageId}/
 
 const ofInbox = (inbox: Inbox, messageId: string) => and(eq(messageSuggestions.messageId, messageId), eq(messageSuggestions.inboxId, inbox.id));
 
-async function findSuggestion(db: Queryable, inbox: Inbox, messageId: string, lock = false): Promise<MessageSuggestionRow> {
-  const q = db.select().from(messageSuggestions).where(ofInbox(inbox, messageId));
-  const [row] = lock ? await q.for('update') : await q;
+async function findSuggestion(db: Queryable, inbox: Inbox, messageId: string): Promise<MessageSuggestionRow> {
+  const [row] = await db.select().from(messageSuggestions).where(ofInbox(inbox, messageId));
   if (row) return row;
   // Say which is missing: the message, or only a suggestion for it.
   const [message] = await db.select({ id: messages.id }).from(messages).where(and(eq(messages.id, messageId), eq(messages.inboxId, inbox.id)));
@@ -44,21 +43,39 @@ export async function getSuggestion(db: Queryable, inbox: Inbox, messageId: stri
   return suggestionView(await findSuggestion(db, inbox, messageId));
 }
 
+/** What a confirm starts from, in one statement: the message's sender, its suggestion, the default calendar. */
+async function readForConfirm(db: Queryable, inbox: Inbox, messageId: string) {
+  const [row] = await db.select({
+    suggestion: messageSuggestions,
+    senderEmail: messages.fromEmail,
+    senderName: messages.fromName,
+    defaultCalendarId: sql<string | null>`(SELECT c.id FROM ${calendars} c WHERE c.inbox_id = ${inbox.id} AND c.is_default LIMIT 1)`,
+  }).from(messages)
+    .leftJoin(messageSuggestions, and(eq(messageSuggestions.messageId, messages.id), eq(messageSuggestions.inboxId, inbox.id)))
+    .where(and(eq(messages.id, messageId), eq(messages.inboxId, inbox.id)));
+  if (!row) throw ApiError.notFound('Message');
+  if (!row.suggestion) throw ApiError.notFound('Suggested event');
+  return { ...row, suggestion: row.suggestion };
+}
+
 /**
- * Creates the suggested event (the caller's changes applied) and marks the suggestion confirmed,
- * in one transaction holding the suggestion's row: two confirms make one event. A second
- * confirm answers the event the first made (`created: false`).
+ * Creates the suggested event (the caller's changes applied) and marks the suggestion confirmed:
+ * a read, then one statement that claims the open suggestion and inserts the event together
+ * (two round trips, no interactive transaction). Two confirms make one event: the one whose
+ * claim finds the suggestion no longer open writes nothing and answers what the other made
+ * (`created: false`).
  */
 export async function confirmSuggestion(db: Queryable, inbox: Inbox, messageId: string, input: ConfirmSuggestionInput, now: Date): Promise<{ event: EventView; created: boolean }> {
-  return db.transaction(async (tx) => {
-    const s = await findSuggestion(tx, inbox, messageId, true);
-    if (s.status === 'confirmed' && s.eventId) return { event: await getEvent(tx, inbox, s.eventId), created: false };
+  for (;;) {
+    const { suggestion: s, senderEmail, senderName, defaultCalendarId } = await readForConfirm(db, inbox, messageId);
+    if (s.status === 'confirmed' && s.eventId) return { event: await getEvent(db, inbox, s.eventId), created: false };
     if (s.status === 'dismissed') throw new ApiError(409, 'conflict', 'This suggestion was dismissed.');
-    const calendarId = input.calendar_id ?? (await tx.select({ id: calendars.id }).from(calendars)
-      .where(and(eq(calendars.inboxId, inbox.id), eq(calendars.isDefault, true))).limit(1))[0]?.id;
+    const calendarId = input.calendar_id ?? defaultCalendarId;
     if (!calendarId) throw ApiError.field('calendar_id', 'the inbox has no default calendar; name one');
-    const [sender] = await tx.select({ email: messages.fromEmail, name: messages.fromName }).from(messages).where(eq(messages.id, messageId));
-    const event = await createEvent(tx, inbox, {
+    const claim: EventClaim = (eventId) => sql`
+      UPDATE ${messageSuggestions} SET status = 'confirmed', event_id = ${eventId}
+      WHERE inbox_id = ${inbox.id} AND message_id = ${messageId} AND status = 'open' RETURNING message_id`;
+    const event = await createEventWith(db, inbox, {
       calendar_id: calendarId,
       title: input.title ?? s.title,
       start: input.start ?? s.startLocal,
@@ -66,12 +83,13 @@ export async function confirmSuggestion(db: Queryable, inbox: Inbox, messageId: 
       duration: input.duration ?? s.duration,
       location: s.location || undefined,
       status: 'confirmed',
-      participants: sender?.email ? [{ email: sender.email, name: sender.name }] : [],
+      participants: senderEmail ? [{ email: senderEmail, name: senderName }] : [],
       recurrence_rules: [],
-    }, now);
-    await tx.update(messageSuggestions).set({ status: 'confirmed', eventId: event.event_id }).where(ofInbox(inbox, messageId));
-    return { event, created: true };
-  });
+    }, now, claim);
+    if (event) return { event, created: true };
+    // Another call changed the suggestion in between; a suggestion never becomes open again,
+    // so the next read answers for good.
+  }
 }
 
 /** Dismissing twice is fine; a confirmed suggestion is not dismissed (its event stays). */

@@ -1,0 +1,2 @@
+DROP INDEX "event_occurrences_window_idx";--> statement-breakpoint
+CREATE INDEX "event_occurrences_window_idx" ON "event_occurrences" USING btree ("inbox_id","start_at",id COLLATE "C","end_at","event_id","original_start_at");
