@@ -101,7 +101,9 @@ export const eventOccurrences = pgTable('event_occurrences', {
   // (never reached in the order: the id is unique) make a window's walk and counts index-only.
   index('event_occurrences_window_idx').on(t.inboxId, t.startAt, sql`id COLLATE "C"`, t.endAt, t.eventId, t.originalStartAt),
   // Occurrences longer than a day: the only ones a window reaches that start a day or more before it.
-  index('event_occurrences_long_idx').on(t.inboxId, t.startAt).where(sql`end_at - start_at > interval '1 day'`),
+  // Covering too, so the planner never prefers walking a year of the window index for them.
+  index('event_occurrences_long_idx').on(t.inboxId, t.startAt, sql`id COLLATE "C"`, t.endAt, t.eventId, t.originalStartAt)
+    .where(sql`end_at - start_at > interval '1 day'`),
   // The reminder scan: series occurrences starting in a minute (single events have their own).
   index('event_occurrences_series_due_idx').on(t.occursAt).where(sql`id <> event_id`),
 ]);
