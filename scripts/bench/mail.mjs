@@ -92,6 +92,8 @@ async function main() {
     ['GET /v1/messages/?thread_id=…', (i) => `/v1/messages/?thread_id=thr_bench_${String(1 + (i * 7919) % THREADS).padStart(6, '0')}`],
     ['GET /v1/messages/threads/{id}/ (5 messages)', (i) => `/v1/messages/threads/thr_bench_${String(1 + (i * 7919) % THREADS).padStart(6, '0')}/`],
     ['GET /v1/agenda/ (missed replies + suggestions)', () => '/v1/agenda/?days=7'],
+    // What any authenticated call costs on this stack, for reading the figures above.
+    ['baseline: GET /v1/calendar/collections/', () => '/v1/calendar/collections/'],
   ];
   const results = [];
   for (const [what, path] of routes) {
