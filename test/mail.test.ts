@@ -364,6 +364,53 @@ describe('missed replies and suggested events in the agenda', () => {
   });
 });
 
+describe('listing totals', () => {
+  it('are the count of what each listing lists: kept counts through redelivery, import, failed sends and concurrent mail', async () => {
+    const t = await newTenant('Totals');
+    const token = await t.agent(ALL);
+    const empty = await call('GET', '/v1/messages/', { token });
+    expect([empty.body.total, (await call('GET', '/v1/messages/threads/', { token })).body.total]).toEqual([0, 0]);
+
+    const first = rfc5322({ from: 'lee@example.com', to: t.address, subject: 'Totals', text: 'one', messageId: `tot-${crypto.randomUUID()}@example.com` });
+    await deliverRaw({ from: 'lee@example.com', to: t.address }, first);
+    await deliverRaw({ from: 'lee@example.com', to: t.address }, first); // redelivered: the same message
+    await Promise.all([1, 2, 3, 4].map((i) => deliverMail({ from: `p${i}@example.com`, to: t.address, subject: `Parallel ${i}`, text: 'x' })));
+    const m = (await call('GET', '/v1/messages/?direction=inbound&limit=200', { token })).body.results.find((r: any) => r.subject === 'Totals');
+    expect((await call('POST', '/v1/messages/', { token, body: { reply_to_message_id: m.message_id, text_body: 'two' } })).status).toBe(201);
+    const history = rfc5322({ from: t.address, to: 'old@example.com', subject: 'Long ago', text: 'old', date: '2020-01-02T03:04:05Z' });
+    for (let i = 0; i < 2; i++) {
+      expect((await call('POST', '/v1/messages/import/', { token, body: { raw: history, direction: 'outbound' } })).status).toBe(i === 0 ? 201 : 200);
+    }
+    const refusing = { ...testEnv, EMAIL: (testEnv as any).EMAIL_REFUSING };
+    const req = new Request(`http://x/v1/messages/?inbox_id=${t.inboxId}`, {
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ to: [{ email: 'nobody@example.com' }], subject: 'Refused', text_body: 'x' }),
+    });
+    expect((await worker.fetch!(req as never, refusing, createExecutionContext())).status).toBe(502);
+
+    const counted = async (where: ReturnType<typeof sql>) =>
+      (await rowsOf(sql`SELECT count(*)::int AS n FROM messages WHERE inbox_id = ${t.inboxId} AND ${where}`))[0]!.n;
+    const cases: [string, ReturnType<typeof sql>][] = [
+      ['', sql`true`],
+      ['direction=inbound', sql`direction = 'inbound'`],
+      ['direction=outbound', sql`direction = 'outbound'`],
+      [`thread_id=${m.thread_id}`, sql`thread_id = ${m.thread_id}`],
+      [`thread_id=${m.thread_id}&direction=outbound`, sql`thread_id = ${m.thread_id} AND direction = 'outbound'`],
+      ['before=2021-01-01T00:00:00Z', sql`sent_at < '2021-01-01T00:00:00Z'`],
+    ];
+    const totals = [];
+    for (const [query, where] of cases) {
+      const r = await call('GET', `/v1/messages/?${query}`, { token });
+      expect(r.body.total, query).toBe(await counted(where));
+      totals.push(r.body.total);
+    }
+    expect(totals).toEqual([8, 5, 3, 2, 1, 1]);
+    const threads = await call('GET', '/v1/messages/threads/', { token });
+    expect(threads.body.total).toBe((await rowsOf(sql`SELECT count(*)::int AS n FROM threads WHERE inbox_id = ${t.inboxId}`))[0]!.n);
+    expect(threads.body.total).toBe(threads.body.results.length);
+  });
+});
+
 describe('another tenant', () => {
   it('gets 404 for every mail id of this one', async () => {
     const a = await newTenant('Owner');

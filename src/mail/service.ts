@@ -27,12 +27,26 @@ function messageWhere(inbox: Inbox, f: MessageFilter): SQL {
   ].filter((c): c is SQL => c !== undefined), sql` AND `);
 }
 
+/**
+ * The exact total of a message listing: kept counts when the filter is one they answer (none, a
+ * direction, a thread), else a count of the matching rows.
+ */
+function messageTotal(inbox: Inbox, f: MessageFilter, where: SQL): SQL {
+  const counted = sql`(SELECT count(*)::int FROM messages m WHERE ${where})`;
+  if (f.after !== undefined || f.before !== undefined) return counted;
+  if (f.threadId) {
+    return f.direction ? counted : sql`COALESCE((SELECT t.message_count FROM threads t WHERE t.id = ${f.threadId} AND t.inbox_id = ${inbox.id}), 0)`;
+  }
+  const kept = f.direction === 'inbound' ? sql`k.inbound` : f.direction === 'outbound' ? sql`k.messages - k.inbound` : sql`k.messages`;
+  return sql`COALESCE((SELECT ${kept} FROM mail_totals k WHERE k.inbox_id = ${inbox.id}), 0)`;
+}
+
 /** Newest first (`sent_at`, then id), `after`/`before` as `[after, before)`; a `thread_id` must be this inbox's (else 404). */
 export async function listMessages(db: Queryable, inbox: Inbox, filter: MessageFilter, page: Page) {
   const where = messageWhere(inbox, filter);
   const row = await firstRowOf<{ thread_found: boolean; total: number; results: MessageRecord[] | null }>(db, sql`
     SELECT ${filter.threadId ? sql`EXISTS (SELECT 1 FROM threads WHERE id = ${filter.threadId} AND inbox_id = ${inbox.id})` : sql`true`} AS thread_found,
-           (SELECT count(*)::int FROM messages m WHERE ${where}) AS total,
+           ${messageTotal(inbox, filter, where)} AS total,
            (SELECT json_agg(p) FROM (
               SELECT ${messageColumns(sql`m`)} FROM messages m WHERE ${where}
               ORDER BY m.sent_at DESC, m.id DESC LIMIT ${page.limit} OFFSET ${page.offset}) p) AS results`);
@@ -93,7 +107,7 @@ function threadView(t: ThreadRecord) {
 /** Newest activity first (the thread's last message), then id. */
 export async function listThreads(db: Queryable, inbox: Inbox, page: Page) {
   const row = await firstRowOf<{ total: number; results: ThreadRecord[] | null }>(db, sql`
-    SELECT (SELECT count(*)::int FROM threads t WHERE t.inbox_id = ${inbox.id}) AS total,
+    SELECT COALESCE((SELECT k.threads FROM mail_totals k WHERE k.inbox_id = ${inbox.id}), 0) AS total,
            (SELECT json_agg(p) FROM (
               SELECT ${threadColumns} FROM threads t WHERE t.inbox_id = ${inbox.id}
               ORDER BY t.last_message_at DESC, t.id DESC LIMIT ${page.limit} OFFSET ${page.offset}) p) AS results`);

@@ -187,7 +187,13 @@ function storeOnce(db: Queryable, inbox: Inbox, m: MessageToStore, now: Date, fi
         last_message_at = GREATEST(t.last_message_at, excluded.last_message_at),
         last_message_id = CASE WHEN ${m.live} OR excluded.last_message_at >= t.last_message_at THEN excluded.last_message_id ELSE t.last_message_id END,
         last_direction = CASE WHEN ${m.live} OR excluded.last_message_at >= t.last_message_at THEN excluded.last_direction ELSE t.last_direction END
-      RETURNING t.id
+      RETURNING t.id, (t.xmax = 0) AS created
+    ),
+    totals AS (
+      INSERT INTO mail_totals AS k (inbox_id, messages, inbound, threads)
+      SELECT ${inbox.id}, 1, (msg.direction = 'inbound')::int, (SELECT count(*)::int FROM thread WHERE thread.created) FROM msg
+      ON CONFLICT (inbox_id) DO UPDATE SET
+        messages = k.messages + 1, inbound = k.inbound + excluded.inbound, threads = k.threads + excluded.threads
     ),
     suggestion AS (
       INSERT INTO message_suggestions (message_id, inbox_id, title, start_local, start_at, time_zone, duration, location, status, created_at)
@@ -201,7 +207,7 @@ function storeOnce(db: Queryable, inbox: Inbox, m: MessageToStore, now: Date, fi
       UNION ALL
       SELECT ${messageColumns(sql`existing`)}, false AS created FROM existing
     )
-    -- (thread and suggestion run whether read or not: a data-modifying WITH always runs.)
+    -- (thread, totals and suggestion run whether read or not: a data-modifying WITH always runs.)
     SELECT stored.*,
            (SELECT array_agg(a.id ORDER BY a.id) FROM alerts a
             WHERE a.inbox_id = ${inbox.id} AND a.enabled AND ${fire}::text = ANY(a.events)) AS alert_ids

@@ -36,7 +36,9 @@ export const threads = pgTable('threads', {
   lastDirection: messageDirectionEnum('last_direction').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 }, (t) => [
-  index('threads_inbox_recent_idx').on(t.inboxId, t.lastMessageAt.desc(), t.id.desc()),
+  // Ascending: read backwards it is exactly the listing's `DESC` order (a `DESC` index would be
+  // NULLS LAST, which that order is not, and the planner would sort instead).
+  index('threads_inbox_recent_idx').on(t.inboxId, t.lastMessageAt, t.id),
   index('threads_inbox_subject_idx').on(t.inboxId, t.normalizedSubject, t.lastMessageAt),
   // Missed replies: threads waiting on the other side, by when the inbox last wrote.
   index('threads_awaiting_idx').on(t.inboxId, t.lastMessageAt).where(sql`${t.lastDirection} = 'outbound'`),
@@ -69,12 +71,25 @@ export const messages = pgTable('messages', {
   failureReason: text('failure_reason'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 }, (t) => [
-  index('messages_inbox_sent_idx').on(t.inboxId, t.sentAt.desc(), t.id.desc()),
+  // Ascending, read backwards for newest first (see threads_inbox_recent_idx).
+  index('messages_inbox_sent_idx').on(t.inboxId, t.sentAt, t.id),
   index('messages_thread_idx').on(t.threadId, t.sentAt, t.id),
   // One message per Message-ID and inbox: a redelivered or re-imported mail is the same message.
   uniqueIndex('messages_rfc_id_key').on(t.inboxId, t.rfcMessageId),
 ]);
 export type MessageRow = typeof messages.$inferSelect;
+
+/**
+ * An inbox's mail counts, kept by the statement that stores a message (src/mail/store.ts, the only
+ * writer of messages and threads, which are never deleted but with their inbox): the exact
+ * totals of the unfiltered listings without counting 100,000 rows per page.
+ */
+export const mailTotals = pgTable('mail_totals', {
+  inboxId: text('inbox_id').primaryKey().references(() => inboxes.id, { onDelete: 'cascade' }),
+  messages: integer('messages').notNull(),
+  inbound: integer('inbound').notNull(),
+  threads: integer('threads').notNull(),
+});
 
 /** The meeting an inbound message proposes (at most one per message), until confirmed or dismissed. */
 export const messageSuggestions = pgTable('message_suggestions', {
