@@ -5,7 +5,8 @@
  */
 export type Env = Omit<Cloudflare.Env, 'ALERTS'> & { ALERTS: Queue<AlertMessage> };
 
-/** What the scan puts on the ALERTS queue: the firing's ledger row id, nothing else. */
-export interface AlertMessage {
-  delivery_id: string;
-}
+/**
+ * What goes on the ALERTS queue: a ledger row's id, nothing else — an alert firing's delivery
+ * (`deliveries`) or a mail the service sends on its own (`outbox`, src/sequences/steps.ts).
+ */
+export type AlertMessage = { delivery_id: string } | { outbox_id: string };

@@ -7,9 +7,10 @@ import { tasksRouter } from './tasks/routes';
 import { agendaRouter } from './agenda/routes';
 import { alertsRouter, alertsPublicPaths } from './alerts/routes';
 import { mailRouter } from './mail/routes';
+import { sequencesRouter } from './sequences/routes';
 
 /** Resource routers mounted by app.ts, one per folder. */
-export const resourceRouters: OpenAPIHono<AppEnv>[] = [contactsRouter, labelsRouter, calendarRouter, tasksRouter, agendaRouter, alertsRouter, mailRouter];
+export const resourceRouters: OpenAPIHono<AppEnv>[] = [contactsRouter, labelsRouter, calendarRouter, tasksRouter, agendaRouter, alertsRouter, mailRouter, sequencesRouter];
 
 /** Paths under /v1/ that need no token. */
 export const publicPaths: string[] = [...alertsPublicPaths];

@@ -67,6 +67,12 @@ async function seed(db, inboxId, address) {
     SELECT id, $1, 'Topic', to_char(now() + interval '2 days', 'YYYY-MM-DD"T"HH24:00:00'), date_trunc('hour', now() + interval '2 days'), 'UTC', 'PT30M', '', 'open', now()
     FROM messages WHERE inbox_id = $1 AND direction = 'inbound' AND id LIKE 'msg_bench_%' ORDER BY id LIMIT 500`, [inboxId]);
   await db.query('UPDATE inboxes SET missed_reply_threshold_days = 3 WHERE id = $1', [inboxId]);
+  // Bulk rows bypass the store, so the kept totals are recounted here as migration 0007 does.
+  await db.query(`
+    INSERT INTO mail_totals (inbox_id, messages, inbound, threads)
+    SELECT $1, (SELECT count(*) FROM messages WHERE inbox_id = $1), (SELECT count(*) FROM messages WHERE inbox_id = $1 AND direction = 'inbound'),
+           (SELECT count(*) FROM threads WHERE inbox_id = $1)
+    ON CONFLICT (inbox_id) DO UPDATE SET messages = excluded.messages, inbound = excluded.inbound, threads = excluded.threads`, [inboxId]);
   await db.query('VACUUM ANALYZE threads');
   await db.query('VACUUM ANALYZE messages');
   await db.query('VACUUM ANALYZE message_suggestions');
@@ -101,7 +107,8 @@ async function main() {
     results.push({ what, ...t });
   }
   const agenda = await api(base, 'GET', '/v1/agenda/?days=7', { token });
-  const counts = agenda.items.reduce((m, i) => ({ ...m, [i.type]: (m[i.type] ?? 0) + 1 }), {});
+  const counts = {};
+  for (const i of agenda.items) counts[i.type] = (counts[i.type] ?? 0) + 1;
 
   console.log(`\nIngest through email() (wrangler's local Email Routing endpoint, ${INGEST} messages each; every one parsed, threaded, read for a suggestion)`);
   for (const r of ingest) console.log(`  ${String(r.concurrency).padStart(2)} at a time: ${r.rate.toFixed(1)} messages/s  (per message p50=${r.p50.toFixed(1)} ms p95=${r.p95.toFixed(1)} ms)`);
@@ -110,7 +117,7 @@ async function main() {
   console.log(`  agenda items: ${JSON.stringify(counts)}`);
 
   const plan = await db.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-    SELECT (SELECT count(*)::int FROM threads t WHERE t.inbox_id = $1) AS total,
+    SELECT COALESCE((SELECT k.threads FROM mail_totals k WHERE k.inbox_id = $1), 0) AS total,
            (SELECT json_agg(p) FROM (SELECT t.id, t.subject FROM threads t WHERE t.inbox_id = $1
               ORDER BY t.last_message_at DESC, t.id DESC LIMIT 50 OFFSET 0) p) AS results`, [inboxId]);
   console.log('\nThread list page (the shape of src/mail/service.ts listThreads):');

@@ -8,6 +8,7 @@ import { inArray, sql } from 'drizzle-orm';
 import { deliveries } from '../db/schema';
 import { rowsOf, type Queryable } from '../db/sql';
 import type { AlertQueue } from '../http/context';
+import type { AlertMessage } from '../env';
 import { newId } from '../http/ids';
 
 /** One firing to record; ids are made here. */
@@ -67,19 +68,31 @@ export async function recordFirings(db: Queryable, firings: FiringInput[], now: 
 const MARK_CHUNK = 10_000;
 
 export async function enqueueDeliveries(db: Queryable, queue: AlertQueue, ids: string[], now: Date): Promise<number> {
+  return enqueueMarked(queue, ids, (id) => ({ delivery_id: id }), async (sent) => {
+    await db.update(deliveries).set({ enqueuedAt: now }).where(inArray(deliveries.id, sent));
+  });
+}
+
+/**
+ * The one way ledger rows reach the queue (deliveries here, the outbox's mail in
+ * src/sequences/steps.ts): bodies in batches of at most 100, then `mark` for every row whose
+ * batch was accepted (also when a later batch fails: those rows, and only those, stay unsent for
+ * the next scan). A failing send throws after that mark. Returns the number of distinct ids.
+ */
+export async function enqueueMarked(
+  queue: AlertQueue, ids: string[], body: (id: string) => AlertMessage, mark: (sent: string[]) => Promise<void>,
+): Promise<number> {
   const unique = [...new Set(ids)];
   const sent: string[] = [];
   try {
     for (let i = 0; i < unique.length; i += SEND_BATCH_SIZE) {
       const chunk = unique.slice(i, i + SEND_BATCH_SIZE);
-      await queue.sendBatch(chunk.map((id) => ({ body: { delivery_id: id } })));
+      await queue.sendBatch(chunk.map((id) => ({ body: body(id) })));
       sent.push(...chunk);
     }
   } finally {
     // Chunked only to stay far below Postgres's 65,535 bind parameters on a huge tick.
-    for (let i = 0; i < sent.length; i += MARK_CHUNK) {
-      await db.update(deliveries).set({ enqueuedAt: now }).where(inArray(deliveries.id, sent.slice(i, i + MARK_CHUNK)));
-    }
+    for (let i = 0; i < sent.length; i += MARK_CHUNK) await mark(sent.slice(i, i + MARK_CHUNK));
   }
   return unique.length;
 }

@@ -74,13 +74,13 @@ contactsRouter.openapi(createRoute({
 
 contactsRouter.openapi(createRoute({
   method: 'delete', path: '/v1/contacts/{id}/', tags: TAGS, summary: 'Delete a contact',
-  description: 'Also removes its anniversaries and label associations. Honours If-Match.',
+  description: 'Also removes its anniversaries and label associations, and cancels its sequence enrollments. Honours If-Match.',
   middleware: [requireScope('contacts:delete')],
   request: { params: S.ContactParams, query: InboxQuery, headers: IfMatchHeader },
   responses: { 204: { description: 'Deleted.' }, ...queuedResponse, ...errorResponses },
 }), async (c) => {
   const ifMatch = c.req.header('if-match');
-  await svc.deleteContact(c.get('db'), c.get('inbox'), c.req.valid('param').id,
+  await svc.deleteContact(c.get('db'), c.get('inbox'), c.req.valid('param').id, c.get('now'),
     ifMatch ? (current) => checkIfMatch(c, current) : undefined);
   return c.body(null, 204);
 });

@@ -83,7 +83,15 @@ export const Contact = z.object({
 }).openapi('Contact');
 
 export const ContactDetail = Contact.extend({
-  active_sequences: z.array(z.unknown()).openapi({ description: 'Empty until sequences exist.' }),
+  active_sequences: z.array(z.object({
+    enrollment_id: z.string(),
+    sequence_id: z.string(),
+    sequence_name: z.string(),
+    status: z.literal('active'),
+    current_email: z.number().int().openapi({ description: '1-based number of the next email to send.' }),
+    total_emails: z.number().int(),
+    next_email_at: z.string().openapi({ description: 'UTC, when the next email goes.' }),
+  })).openapi({ description: 'The contact\'s running sequence enrollments, oldest first.' }),
 }).openapi('ContactDetail');
 
 export const ContactListQuery = PagedInboxQuery.extend({

@@ -13,6 +13,7 @@ import type { Page } from '../http/pagination';
 import { parseAnniversaryDate } from '../time/anniversaries';
 import type { CreateContactInput, PatchContactInput } from './schemas';
 import { searchCondition, searchEmailsOf, searchNameOf, searchPhonesOf } from './search';
+import { activeSequencesOf, cancelContactEnrollments, type ActiveSequence } from '../sequences/service';
 
 export type Anniversary = { type: string; date: string };
 
@@ -26,7 +27,7 @@ export type ContactView = {
   created_at: string;
   updated_at: string;
 };
-export type ContactDetailView = ContactView & { active_sequences: unknown[] };
+export type ContactDetailView = ContactView & { active_sequences: ActiveSequence[] };
 
 /** Runs before a write with the current representation (If-Match lives in the handler). */
 export type Precondition = (current: ContactDetailView) => void | Promise<void>;
@@ -60,7 +61,10 @@ function viewOf(r: ContactColumns, anniversaries?: Anniversary[]): ContactView {
   };
 }
 
-const detailOf = (v: ContactView): ContactDetailView => ({ ...v, active_sequences: [] });
+const detailOf = (v: ContactView, active: ActiveSequence[] = []): ContactDetailView => ({ ...v, active_sequences: active });
+
+/** The contact's running enrollments, read by the contact's own statement (`c` its row). */
+const activeSequences = (inboxId: string) => sql`${activeSequencesOf(sql`${inboxId}`, sql`c.id`)} AS active_sequences`;
 
 const cleanEmails = (list: { label?: string | null; address: string }[]): EmailEntry[] =>
   list.map((e) => ({ label: e.label ? e.label : null, address: e.address }));
@@ -142,10 +146,10 @@ async function readContact(db: Queryable, inbox: Inbox, id: string): Promise<Con
  * is this read and one write guarded by the version, not an interactive transaction.
  */
 async function readContactVersion(db: Queryable, inbox: Inbox, id: string) {
-  const r = await firstRowOf<ContactColumns & { row_version: string }>(db, sql`
-    SELECT ${contactColumns}, ${anniversariesOf} AS anniversaries, ${rowVersion(sql`c`)} AS row_version
+  const r = await firstRowOf<ContactColumns & { row_version: string; active_sequences: ActiveSequence[] }>(db, sql`
+    SELECT ${contactColumns}, ${anniversariesOf} AS anniversaries, ${activeSequences(inbox.id)}, ${rowVersion(sql`c`)} AS row_version
     FROM contacts c WHERE c.id = ${id} AND c.inbox_id = ${inbox.id}`);
-  return r ? { contact: detailOf(viewOf(r)), version: r.row_version } : null;
+  return r ? { contact: detailOf(viewOf(r), r.active_sequences), version: r.row_version } : null;
 }
 
 
@@ -217,7 +221,7 @@ export async function updateContact(
             AND EXISTS (SELECT 1 FROM c)
         )`
       : sql``;
-    const row = await firstRowOf<ContactColumns>(db, sql`
+    const row = await firstRowOf<ContactColumns & { active_sequences: ActiveSequence[] }>(db, sql`
       WITH c AS (
         UPDATE contacts SET
           full_name = ${next.full_name}, emails = ${JSON.stringify(next.emails)}::jsonb, phones = ${JSON.stringify(next.phones)}::jsonb,
@@ -227,17 +231,18 @@ export async function updateContact(
         WHERE id = ${id} AND inbox_id = ${inbox.id} AND ${rowVersion()} = ${version}
         RETURNING *
       )${replaceAnniversaries}
-      SELECT ${contactColumns} FROM c`);
-    return row ? detailOf(viewOf(row, next.anniversaries)) : null;
+      SELECT ${contactColumns}, ${activeSequences(inbox.id)} FROM c`);
+    return row ? detailOf(viewOf(row, next.anniversaries), row.active_sequences) : null;
   }, () => new ApiError(409, 'conflict', 'The contact kept changing while this change was being made; send it again.'));
 }
 
 /**
- * Deletes the contact, its anniversaries (cascade) and its label associations, in one statement.
+ * Deletes the contact, its anniversaries (cascade) and its label associations, and cancels its
+ * sequence enrollments, in one statement.
  * With a precondition (If-Match) the contact is read first and the delete guarded by the row
  * version read, as in `updateContact`.
  */
-export async function deleteContact(db: Queryable, inbox: Inbox, id: string, precondition?: Precondition): Promise<void> {
+export async function deleteContact(db: Queryable, inbox: Inbox, id: string, now: Date, precondition?: Precondition): Promise<void> {
   await guardedChange(async () => {
     let guard = sql``;
     if (precondition) {
@@ -252,7 +257,7 @@ export async function deleteContact(db: Queryable, inbox: Inbox, id: string, pre
       ), unlinked AS (
         DELETE FROM label_entities
         WHERE inbox_id = ${inbox.id} AND entity_type = 'contact' AND entity_id IN (SELECT id FROM gone)
-      )
+      ), ${cancelContactEnrollments(inbox.id, sql`SELECT id FROM gone`, now)}
       SELECT id FROM gone`);
     if (rows.length > 0) return true;
     // Unguarded, nothing deleted means no such contact; guarded, the contact changed (or went).

@@ -1,6 +1,7 @@
 /**
- * The ALERTS queue consumer. Each message names one ledger row; every message is acked or
- * retried explicitly:
+ * The ALERTS queue consumer. Each message names one ledger row: an outbox row (a mail the service
+ * sends on its own, handled by ./outbox.ts) or an alert's delivery. Every message is acked or
+ * retried explicitly; for a delivery:
  * - a row that is gone (its alert deleted) or no longer pending (already delivered, or failed)
  *   → ack, nothing sent: a redelivered message never sends twice;
  * - a disabled alert → the row is marked failed, ack;
@@ -21,6 +22,7 @@ import { postWebhook } from './deliver/webhook';
 import { makeTask } from './deliver/task';
 import { CLAIM_SECONDS, claimAttempt, markFailed, recordAttempt, releaseClaim, type AttemptOutcome } from './deliver/outcome';
 import { retryDelaySeconds } from './deliver/backoff';
+import { sendOutboxMail } from './outbox';
 
 /** Wait before retrying a message whose handling itself failed (not the receiver). */
 const INFRA_RETRY_SECONDS = 15;
@@ -29,31 +31,52 @@ export async function deliverBatch(batch: MessageBatch<AlertMessage>, env: Env, 
   const config = loadConfig(env);
   const handle = openDb(config);
   try {
-    const ids = batch.messages.map((m) => m.body?.delivery_id).filter((id): id is string => typeof id === 'string');
-    let found: Map<string, PendingDelivery>;
-    try {
-      found = await loadDeliveries(handle.db, ids);
-    } catch (err) {
-      console.error('alerts: loading deliveries failed; retrying the batch', err);
-      for (const m of batch.messages) m.retry({ delaySeconds: INFRA_RETRY_SECONDS });
-      return;
-    }
-    const seen = new Set<string>();
-    await Promise.all(batch.messages.map(async (m) => {
-      const id = m.body?.delivery_id;
-      // A malformed message, or a second message for the same row in this batch: nothing to do.
-      if (typeof id !== 'string' || seen.has(id)) return m.ack();
-      seen.add(id);
-      try {
-        await deliverOne(handle.db, config, m, found.get(id), now);
-      } catch (err) {
-        console.error(`alerts: delivery ${id} failed unexpectedly; retrying`, err);
-        m.retry({ delaySeconds: INFRA_RETRY_SECONDS });
-      }
-    }));
+    const outbox = batch.messages.filter((m) => outboxIdOf(m) !== undefined);
+    const alerts = batch.messages.filter((m) => outboxIdOf(m) === undefined);
+    const deps = { db: handle.db, mailer: env.EMAIL, alerts: env.ALERTS };
+    await Promise.all([
+      deliverAlerts(handle.db, config, alerts, now),
+      ...outbox.map(async (m) => {
+        try {
+          await sendOutboxMail(deps, m, outboxIdOf(m)!, now);
+        } catch (err) {
+          console.error(`outbox: ${outboxIdOf(m)} failed unexpectedly; retrying`, err);
+          m.retry({ delaySeconds: INFRA_RETRY_SECONDS });
+        }
+      }),
+    ]);
   } finally {
     await handle.close().catch(() => {});
   }
+}
+
+const deliveryIdOf = (m: Message<AlertMessage>) => (m.body && 'delivery_id' in m.body ? m.body.delivery_id : undefined);
+const outboxIdOf = (m: Message<AlertMessage>) => (m.body && 'outbox_id' in m.body ? m.body.outbox_id : undefined);
+
+async function deliverAlerts(db: Queryable, config: Config, messages: readonly Message<AlertMessage>[], now: Date): Promise<void> {
+  const ids = messages.map(deliveryIdOf).filter((id): id is string => typeof id === 'string');
+  if (messages.length === 0) return;
+  let found: Map<string, PendingDelivery>;
+  try {
+    found = await loadDeliveries(db, ids);
+  } catch (err) {
+    console.error('alerts: loading deliveries failed; retrying the batch', err);
+    for (const m of messages) m.retry({ delaySeconds: INFRA_RETRY_SECONDS });
+    return;
+  }
+  const seen = new Set<string>();
+  await Promise.all(messages.map(async (m) => {
+    const id = deliveryIdOf(m);
+    // A malformed message, or a second message for the same row in this batch: nothing to do.
+    if (typeof id !== 'string' || seen.has(id)) return m.ack();
+    seen.add(id);
+    try {
+      await deliverOne(db, config, m, found.get(id), now);
+    } catch (err) {
+      console.error(`alerts: delivery ${id} failed unexpectedly; retrying`, err);
+      m.retry({ delaySeconds: INFRA_RETRY_SECONDS });
+    }
+  }));
 }
 
 async function deliverOne(db: Queryable, config: Config, m: Message<AlertMessage>, d: PendingDelivery | undefined, now: Date): Promise<void> {

@@ -16,6 +16,7 @@ import { snippetOf } from './headers';
 import { parseMail, readableText, type ParsedMail } from './parse';
 import { messageView, storeMessage, type MessageToStore, type StoredMessage } from './store';
 import { suggestMeeting } from './suggest';
+import { exitOnReply } from '../sequences/service';
 
 /** Email Routing's own limit, and ours: a larger message is refused. */
 export const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
@@ -83,6 +84,8 @@ export async function ingestMail(deps: MailDeps, inbox: Inbox, raw: Uint8Array, 
   }
   const fire = opts.live && opts.direction === 'inbound' ? 'message.received' : null;
   const stored = await storeMessage(deps.db, inbox, message, now, fire);
+  // A reply ends the sequences waiting on it; a redelivery finds them ended already.
+  if (fire) await exitOnReply(deps.db, inbox, stored.message, now);
   if (fire) await recordMessageFiring(deps.db, deps.alerts, inbox, fire, stored.alertIds, messageView(stored.message), now);
   return stored;
 }

@@ -27,7 +27,12 @@ function replyRecipients(replied: MessageRecord): MailAddress[] {
 
 const builderAddress = (a: MailAddress) => (a.name ? { email: a.email, name: a.name } : a.email);
 
-export async function sendMessage(ctx: SendContext, input: SendMessageInput) {
+export interface SendOptions {
+  /** The outbox row the service sends this for (a sequence's email): stored on the message. */
+  outboxId?: string;
+}
+
+export async function sendMessage(ctx: SendContext, input: SendMessageInput, opts: SendOptions = {}) {
   const { db, inbox, now } = ctx;
   const replied = input.reply_to_message_id ? await messageRecord(db, inbox, input.reply_to_message_id) : null;
   const to = input.to ?? (replied ? replyRecipients(replied) : []);
@@ -48,6 +53,7 @@ export async function sendMessage(ctx: SendContext, input: SendMessageInput) {
     textBody: input.text_body ?? null, htmlBody: input.html_body ?? null,
     snippet: snippetOf(input.text_body ?? htmlToText(input.html_body ?? '')),
     sentAt: now, inReplyTo, references, attachments: [], rawKey: null, live: true, threadId: replied?.thread_id ?? null,
+    outboxId: opts.outboxId ?? null,
   };
 
   let sentId: string;

@@ -45,6 +45,8 @@ export interface MessageToStore {
   threadId?: string | null;
   /** The meeting the message proposes (src/mail/suggest.ts), stored with it. */
   suggestion?: Suggestion | null;
+  /** The outbox row this message was sent for (src/sequences/steps.ts). */
+  outboxId?: string | null;
 }
 
 /** A message row as the raw statements select it (timestamps already rendered `Z`). */
@@ -165,12 +167,12 @@ function storeOnce(db: Queryable, inbox: Inbox, m: MessageToStore, now: Date, fi
     msg AS (
       INSERT INTO messages (id, inbox_id, thread_id, direction, status, from_email, from_name, "to", cc, bcc, subject,
                             text_body, html_body, snippet, sent_at, rfc_message_id, in_reply_to, "references",
-                            attachments, raw_key, failure_reason, created_at)
+                            attachments, raw_key, failure_reason, outbox_id, created_at)
       SELECT ${id}, ${inbox.id}, target.thread_id, ${m.direction}, ${m.status}, ${m.from.email}, ${m.from.name},
              ${JSON.stringify(m.to)}::jsonb, ${JSON.stringify(m.cc)}::jsonb, ${JSON.stringify(m.bcc)}::jsonb, ${m.subject},
              ${m.textBody}, ${m.htmlBody}, ${m.snippet}, ${sentAt}::timestamptz, ${m.rfcMessageId}, ${m.inReplyTo},
              ${textArray(m.references)}, ${JSON.stringify(m.attachments)}::jsonb, ${m.rawKey}, ${m.failureReason},
-             ${now.toISOString()}::timestamptz
+             ${m.outboxId ?? null}, ${now.toISOString()}::timestamptz
       FROM target
       ON CONFLICT (inbox_id, rfc_message_id) DO NOTHING
       RETURNING *

@@ -5,3 +5,4 @@ export * from './calendar';
 export * from './tasks';
 export * from './alerts';
 export * from './mail';
+export * from './sequences';

@@ -69,8 +69,11 @@ export const messages = pgTable('messages', {
   /** R2 key of the raw message, kept when it could not be parsed (nothing is lost). */
   rawKey: text('raw_key'),
   failureReason: text('failure_reason'),
+  /** The outbox row (src/db/schema/sequences.ts) this message was sent for, if any. */
+  outboxId: text('outbox_id'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 }, (t) => [
+  uniqueIndex('messages_outbox_key').on(t.outboxId).where(sql`${t.outboxId} IS NOT NULL`),
   // Ascending, read backwards for newest first (see threads_inbox_recent_idx).
   index('messages_inbox_sent_idx').on(t.inboxId, t.sentAt, t.id),
   index('messages_thread_idx').on(t.threadId, t.sentAt, t.id),
