@@ -15,8 +15,10 @@ interface Target {
   path: string;
   /** Reads the resource (as the session). */
   read: () => Promise<Answer>;
-  /** One field to change, and what the answer then shows. */
+  /** One field to change. */
   one: Record<string, unknown>;
+  /** What the answer then shows, when it is not `one` itself (an action). */
+  shows?: Record<string, unknown>;
 }
 
 interface PatchRoute {
@@ -95,6 +97,22 @@ const ROUTES: PatchRoute[] = [
     },
   },
   {
+    name: 'sequences', scopes: ['sequences:read', 'sequences:write'], write: 'sequences:write',
+    async setup() {
+      const path = `/v1/sequences/${(await created('/v1/sequences/', { name: 'Nudge', emails: [{ delay_days: 1, subject: 'Hi', body: 'Hello' }] })).sequence_id}/`;
+      return { path, read: reader(path), one: { name: 'Renamed' } };
+    },
+  },
+  {
+    name: 'sequence enrollments', scopes: ['sequences:read', 'sequences:write'], write: 'sequences:write',
+    async setup() {
+      const seq = await created('/v1/sequences/', { name: 'Nudge', emails: [{ delay_days: 1, subject: 'Hi', body: 'Hello' }] });
+      const contact = await created('/v1/contacts/', { full_name: 'Enrolled', emails: [{ address: 'enrolled@example.com' }] });
+      const path = `/v1/sequences/enrollments/${(await created('/v1/sequences/enrollments/', { sequence_id: seq.sequence_id, contact_id: contact.id })).enrollment_id}/`;
+      return { path, read: reader(path), one: { action: 'cancel' }, shows: { status: 'cancelled' } };
+    },
+  },
+  {
     name: 'inbox settings', scopes: ['settings:read', 'settings:write'], write: 'settings:write', inboxInPath: true,
     async setup() {
       const path = `/v1/inboxes/${t.inboxId}/settings/`;
@@ -145,8 +163,8 @@ describe.each(ROUTES)('PATCH $name', (route) => {
 
       const changed = await call('PATCH', target.path, { token, body: { ...named, ...target.one } });
       expect(changed.status, JSON.stringify(changed.body)).toBe(200);
-      expect(changed.body).toMatchObject(target.one);
-      expect((await target.read()).body).toMatchObject(target.one);
+      expect(changed.body).toMatchObject(target.shows ?? target.one);
+      expect((await target.read()).body).toMatchObject(target.shows ?? target.one);
     });
   }
 
@@ -180,7 +198,8 @@ describe('PATCH rule and inbox_id in /openapi.json', () => {
     const paths = patches.map((p) => p.path).sort();
     expect(paths).toEqual([
       '/v1/alerts/{alert_id}/', '/v1/calendar/collections/{id}/', '/v1/calendar/events/{event_id}/',
-      '/v1/contacts/{id}/', '/v1/context/{label_id}/', '/v1/inboxes/{inbox_id}/settings/', '/v1/tasks/{uid}/',
+      '/v1/contacts/{id}/', '/v1/context/{label_id}/', '/v1/inboxes/{inbox_id}/settings/',
+      '/v1/sequences/enrollments/{id}/', '/v1/sequences/{id}/', '/v1/tasks/{uid}/',
     ]);
   });
 

@@ -64,7 +64,8 @@ export const Enroll = z.object({
 export type EnrollInput = z.infer<typeof Enroll>;
 
 export const PatchEnrollment = z.object({
-  action: z.literal('cancel').openapi({ description: 'The one action: `cancel` (an enrollment that already ended stays as it is).' }),
+  // Optional only so that `{}` gets the PATCH rule's answer (send at least one field).
+  action: z.enum(['cancel']).optional().openapi({ description: 'The one action: `cancel` (an enrollment that already ended stays as it is).' }),
 });
 
 export const Enrollment = z.object({
