@@ -8,9 +8,10 @@ import { agendaRouter } from './agenda/routes';
 import { alertsRouter, alertsPublicPaths } from './alerts/routes';
 import { mailRouter } from './mail/routes';
 import { sequencesRouter } from './sequences/routes';
+import { workRoutesRouter, workRoutesPublicPaths } from './work-routes/routes';
 
 /** Resource routers mounted by app.ts, one per folder. */
-export const resourceRouters: OpenAPIHono<AppEnv>[] = [contactsRouter, labelsRouter, calendarRouter, tasksRouter, agendaRouter, alertsRouter, mailRouter, sequencesRouter];
+export const resourceRouters: OpenAPIHono<AppEnv>[] = [contactsRouter, labelsRouter, calendarRouter, tasksRouter, agendaRouter, alertsRouter, mailRouter, sequencesRouter, workRoutesRouter];
 
 /** Paths under /v1/ that need no token. */
-export const publicPaths: string[] = [...alertsPublicPaths];
+export const publicPaths: string[] = [...alertsPublicPaths, ...workRoutesPublicPaths];

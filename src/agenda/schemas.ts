@@ -26,12 +26,12 @@ const base = {
 
 export const AgendaTaskItem = z.object({
   ...base,
-  id: z.string().openapi({ description: 'The task\'s `uid`; for a pending action, the approval\'s id.', example: 'tsk_01jd5x7k3m0000000000000000' }),
+  id: z.string().openapi({ description: 'The task\'s `uid`; for a pending action, the approval\'s id or the route recipient\'s id.', example: 'tsk_01jd5x7k3m0000000000000000' }),
   type: z.literal('task'),
   date: z.string().openapi({ description: 'The due date (`YYYY-MM-DD`); `""` for a pending action, which has none.', example: '2026-06-01' }),
   due: localDate.nullable().openapi({ description: 'The due date, or null (pending actions).' }),
   overdue: z.boolean().openapi({ description: 'Open and due before today.' }),
-  pending: z.boolean().openapi({ description: 'An action held for approval (see `approval_id`): listed first, no due date.' }),
+  pending: z.boolean().openapi({ description: 'A pending collaboration action — a call held for approval (`approval_id`), a work route request addressed to this inbox (`route_id`): listed first, no due date.' }),
   uid: z.string().nullable().openapi({ description: 'The task uid (null for a pending action: no task exists yet).' }),
   due_date: localDate.nullable().openapi({ description: 'Same as `due` (the task\'s own field name).' }),
   categories: z.array(z.string()),
@@ -40,6 +40,8 @@ export const AgendaTaskItem = z.object({
   token_label: z.string().nullable().openapi({ description: 'Pending actions: the label of the token that made the call.' }),
   queued_at: instant.nullable(),
   expires_at: instant.nullable(),
+  route_id: z.string().nullable().openapi({ description: 'Route requests: the work route to answer (POST /v1/work-routes/{route_id}/responses/).' }),
+  recipient_id: z.string().nullable().openapi({ description: 'Route requests: the `recipient_id` to answer as.' }),
 }).openapi('AgendaTaskItem');
 
 export const AgendaEventItem = z.object({
@@ -99,14 +101,31 @@ export const AgendaSuggestionItem = z.object({
   dismiss_url: z.string().openapi({ description: 'DELETE here to dismiss it.', example: '/v1/messages/msg_01jd5x7k3m0000000000000000/suggested-events/' }),
 }).openapi('AgendaSuggestionItem');
 
-/** More types (file, work_route) join this union as their sources land. */
-export const AgendaItem = z.discriminatedUnion('type', [AgendaTaskItem, AgendaEventItem, AgendaAnniversaryItem, AgendaThreadItem, AgendaSuggestionItem]).openapi('AgendaItem');
+export const AgendaWorkRouteItem = z.object({
+  ...base,
+  id: z.string().openapi({ description: 'The route\'s id.', example: 'rte_01jd5x7k3m0000000000000000' }),
+  type: z.literal('work_route'),
+  date: z.string().openapi({ description: 'The due date in the inbox zone (`YYYY-MM-DD`), or `""` without one.', example: '2026-06-05' }),
+  due: localDate.nullable().openapi({ description: 'The due date, or null.' }),
+  status: z.enum(['active']).openapi({ description: 'Shown until the route ends.' }),
+  role: z.enum(['creator', 'recipient']),
+  request_type: z.enum(['approval', 'acknowledgement', 'text_response']),
+  waiting_on: z.number().int(),
+  completed_recipients: z.number().int(),
+  total_recipients: z.number().int(),
+  route_id: z.string().openapi({ description: 'Same as `id`.' }),
+  recipient_id: z.string().nullable().openapi({ description: 'For a recipient inbox: the recipient it answers as; null for the creator.' }),
+}).openapi('AgendaWorkRouteItem');
+
+/** The file type joins this union when its source lands. */
+export const AgendaItem = z.discriminatedUnion('type', [AgendaTaskItem, AgendaEventItem, AgendaAnniversaryItem, AgendaThreadItem, AgendaSuggestionItem, AgendaWorkRouteItem]).openapi('AgendaItem');
 
 export type AgendaTaskItem = z.infer<typeof AgendaTaskItem>;
 export type AgendaEventItem = z.infer<typeof AgendaEventItem>;
 export type AgendaAnniversaryItem = z.infer<typeof AgendaAnniversaryItem>;
 export type AgendaThreadItem = z.infer<typeof AgendaThreadItem>;
 export type AgendaSuggestionItem = z.infer<typeof AgendaSuggestionItem>;
+export type AgendaWorkRouteItem = z.infer<typeof AgendaWorkRouteItem>;
 export type AgendaItem = z.infer<typeof AgendaItem>;
 
 export const AgendaWindow = z.object({

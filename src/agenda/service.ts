@@ -11,9 +11,10 @@ import { eventSource } from './sources/events';
 import { anniversarySource } from './sources/anniversaries';
 import { threadSource } from './sources/threads';
 import { suggestionSource } from './sources/suggestions';
+import { workRouteSource } from './sources/work-routes';
 
 /** Every kind of item the agenda shows; a new kind is one more module here. */
-export const AGENDA_SOURCES: readonly AgendaSource[] = [approvalSource, taskSource, eventSource, anniversarySource, threadSource, suggestionSource];
+export const AGENDA_SOURCES: readonly AgendaSource[] = [approvalSource, taskSource, eventSource, anniversarySource, threadSource, suggestionSource, workRouteSource];
 
 /**
  * The agenda in one database round trip: every source's rows come back as one JSON array

@@ -28,7 +28,7 @@ export interface AgendaContext {
 }
 
 /** The item shapes, one per type (src/agenda/schemas.ts); the seed's later types join the union. */
-export type { AgendaTaskItem, AgendaEventItem, AgendaAnniversaryItem, AgendaThreadItem, AgendaSuggestionItem } from './schemas';
+export type { AgendaTaskItem, AgendaEventItem, AgendaAnniversaryItem, AgendaThreadItem, AgendaSuggestionItem, AgendaWorkRouteItem } from './schemas';
 
 /** An item plus what it sorts by; `id` is the stable last tie-break. */
 export interface Ranked<T extends AgendaItem = AgendaItem> {

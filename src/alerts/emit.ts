@@ -10,7 +10,7 @@ import { rowsOf } from '../db/sql';
 import type { AlertQueue, Inbox, ServiceContext } from '../http/context';
 import type { Queryable } from '../db/sql';
 import { recordFirings, sendOrLeaveForScan, type FiringInput } from './ledger';
-import { eventCancelledData, messageData, type MessageFacts } from './payload';
+import { eventCancelledData, messageData, workRouteData, type MessageFacts, type WorkRouteFacts } from './payload';
 
 /** What the calendar knows about the event (or occurrence) being deleted or cancelled. */
 export interface CancelledEvent {
@@ -80,5 +80,22 @@ export async function recordMessageFiring(
   }));
   const ids = (await recordFirings(db, firings, now)).map((f) => f.id);
   await sendOrLeaveForScan(db, queue, ids, now);
+  return ids.length;
+}
+
+/**
+ * Records and sends `work_route.completed` to the creator inbox's alerts subscribed to it. The
+ * source key is the route: it completes once, so a repeated call records nothing new.
+ */
+export async function recordWorkRouteCompleted({ db, inbox, now, alerts }: ServiceContext, route: WorkRouteFacts): Promise<number> {
+  const subscribed = await rowsOf<{ id: string }>(db, sql`
+    SELECT id FROM alerts WHERE inbox_id = ${inbox.id} AND enabled AND 'work_route.completed' = ANY(events)`);
+  if (subscribed.length === 0) return 0;
+  const data = workRouteData(route);
+  const firings: FiringInput[] = subscribed.map((a) => ({
+    inboxId: inbox.id, alertId: a.id, sourceKey: `work_route:${route.route_id}`, type: 'work_route.completed', scheduledFor: now, payload: data,
+  }));
+  const ids = (await recordFirings(db, firings, now)).map((f) => f.id);
+  await sendOrLeaveForScan(db, alerts, ids, now);
   return ids.length;
 }

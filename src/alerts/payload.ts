@@ -201,3 +201,9 @@ export function messageData(m: MessageFacts): FiringData {
     message_id: m.message_id, thread_id: m.thread_id, from: m.from, to: m.to, subject: m.subject, snippet: m.snippet, sent_at: m.sent_at,
   });
 }
+
+export type WorkRouteFacts = z.infer<typeof WorkRouteData>;
+
+export function workRouteData(r: WorkRouteFacts): FiringData {
+  return WorkRouteData.parse(r);
+}

@@ -9,7 +9,7 @@ import type { InboxRow } from '../db/schema';
 export const ALL_SCOPES = [
   'contacts:read', 'contacts:write', 'contacts:delete', 'calendar:read', 'calendar:write', 'calendar:delete',
   'task:read', 'task:write', 'alerts:read', 'alerts:write', 'approvals:read', 'approvals:write',
-  'context:read', 'context:write', 'settings:read', 'settings:write', 'email:read', 'email:send', 'email:write', 'sequences:read', 'sequences:write', 'read',
+  'context:read', 'context:write', 'settings:read', 'settings:write', 'email:read', 'email:send', 'email:write', 'sequences:read', 'sequences:write', 'work_routes:read', 'work_routes:write', 'read',
 ] as const;
 export type Scope = (typeof ALL_SCOPES)[number];
 

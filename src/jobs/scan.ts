@@ -16,13 +16,15 @@ import { dueReminderFirings, reminderLeads } from './scan/reminders';
 import { advancePassedEvents, dueSeriesFirings } from './scan/series';
 import { sweepExpired } from './scan/sweep';
 import { extendOccurrenceIndex } from '../calendar/occurrence-index';
-import { enqueueSteps, recordDueSteps, unsentSteps } from '../sequences/steps';
+import { recordDueSteps } from '../sequences/steps';
+import { recordDueReminders } from '../work-routes/reminders';
+import { enqueueOutbox, unsentOutbox } from '../mail/outbox';
 
 export interface ScanReport {
   /** Null when another scan held the lease and this one did nothing. */
   window: ScanWindow | null;
-  /** New ledger rows: anniversaries, event reminders (single events and series), sequence emails (outbox). */
-  recorded: { anniversaries: number; reminders: number; sequenceEmails: number };
+  /** New ledger rows: anniversaries, event reminders (single events and series); outbox mail: sequence emails, route reminders. */
+  recorded: { anniversaries: number; reminders: number; sequenceEmails: number; routeReminders: number };
   /** Rows sent to the queue (deliveries and outbox): this scan's new ones plus earlier unsent ones. */
   enqueued: number;
   resent: number;
@@ -40,7 +42,7 @@ export interface ScanReport {
 export async function scanDue(db: Queryable, queue: AlertQueue, now: Date, fixed?: ScanWindow): Promise<ScanReport> {
   const window = fixed ?? await claimWindow(db, now);
   if (!window) {
-    return { window: null, recorded: { anniversaries: 0, reminders: 0, sequenceEmails: 0 }, enqueued: 0, resent: 0, advancedEvents: 0, indexedEvents: 0, swept: { idempotencyKeys: 0 } };
+    return { window: null, recorded: { anniversaries: 0, reminders: 0, sequenceEmails: 0, routeReminders: 0 }, enqueued: 0, resent: 0, advancedEvents: 0, indexedEvents: 0, swept: { idempotencyKeys: 0 } };
   }
   try {
     const anniversaries = await dueAnniversaryFirings(db, window);
@@ -57,11 +59,13 @@ export async function scanDue(db: Queryable, queue: AlertQueue, now: Date, fixed
     const freshIds = new Set(fresh);
     const unsent = (await unsentDeliveries(db, now)).filter((id) => !freshIds.has(id));
     let enqueued = await enqueueDeliveries(db, queue, [...fresh, ...unsent], now);
-    // Sequence emails due by the window's end, through the outbox (src/sequences/steps.ts).
+    // Mail due by the window's end, through the outbox (src/mail/outbox.ts): sequence emails,
+    // reminders to route recipients who have not answered by the due time.
     const steps = await recordDueSteps(db, window.to);
-    const freshSteps = new Set(steps);
-    const unsentStepIds = (await unsentSteps(db, now)).filter((id) => !freshSteps.has(id));
-    enqueued += await enqueueSteps(db, queue, [...steps, ...unsentStepIds], now);
+    const routeReminders = await recordDueReminders(db, window.to);
+    const freshMail = new Set([...steps, ...routeReminders]);
+    const unsentMail = (await unsentOutbox(db, now)).filter((id) => !freshMail.has(id));
+    enqueued += await enqueueOutbox(db, queue, [...freshMail, ...unsentMail], now);
     if (!fixed) await commitWindow(db, window);
     const swept = await sweepExpired(db, now);
     // Upkeep for the calendar's listings, after the alerts are out: an error here is the next
@@ -76,9 +80,10 @@ export async function scanDue(db: Queryable, queue: AlertQueue, now: Date, fixed
         anniversaries: recorded.filter((f) => f.type.startsWith('contact.')).length,
         reminders: recorded.filter((f) => f.type.startsWith('event.')).length,
         sequenceEmails: steps.length,
+        routeReminders: routeReminders.length,
       },
       enqueued,
-      resent: unsent.length + unsentStepIds.length,
+      resent: unsent.length + unsentMail.length,
       advancedEvents,
       indexedEvents,
       swept,
@@ -94,8 +99,8 @@ export async function runScheduledScan(env: Env, now: Date, _ctx: ExecutionConte
   try {
     const report = await scanDue(handle.db, env.ALERTS, now);
     const r = report.recorded;
-    if (r.anniversaries + r.reminders + r.sequenceEmails + report.resent > 0) {
-      console.log(`alerts scan ${now.toISOString()}: recorded ${r.anniversaries} anniversaries, ${r.reminders} reminders, ${r.sequenceEmails} sequence emails; enqueued ${report.enqueued} (${report.resent} resent)`);
+    if (r.anniversaries + r.reminders + r.sequenceEmails + r.routeReminders + report.resent > 0) {
+      console.log(`alerts scan ${now.toISOString()}: recorded ${r.anniversaries} anniversaries, ${r.reminders} reminders, ${r.sequenceEmails} sequence emails, ${r.routeReminders} route reminders; enqueued ${report.enqueued} (${report.resent} resent)`);
     }
   } finally {
     await handle.close().catch(() => {});

@@ -27,7 +27,7 @@ export async function receiveEmail(message: ForwardableEmailMessage, env: Env, n
       message.setReject(`Message too large: the limit is ${MAX_MESSAGE_BYTES} bytes.`);
       return;
     }
-    await ingestMail({ db: handle.db, blobs: env.BLOBS, alerts: env.ALERTS }, inbox, raw, { direction: 'inbound', live: true, envelopeFrom: message.from }, now);
+    await ingestMail({ db: handle.db, blobs: env.BLOBS, alerts: env.ALERTS, mailer: env.EMAIL }, inbox, raw, { direction: 'inbound', live: true, envelopeFrom: message.from }, now);
   } finally {
     await handle.close().catch(() => {});
   }

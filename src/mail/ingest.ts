@@ -17,6 +17,8 @@ import { parseMail, readableText, type ParsedMail } from './parse';
 import { messageView, storeMessage, type MessageToStore, type StoredMessage } from './store';
 import { suggestMeeting } from './suggest';
 import { exitOnReply } from '../sequences/service';
+import { answerRoutesByMail } from '../work-routes/replies';
+import type { Mailer } from './send';
 
 /** Email Routing's own limit, and ours: a larger message is refused. */
 export const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
@@ -28,6 +30,8 @@ export interface MailDeps {
   db: Queryable;
   blobs: R2Bucket;
   alerts: AlertQueue;
+  /** Live mail only: what an answer to a work route sends on (the next recipient's request). */
+  mailer?: Mailer;
 }
 
 export interface IngestOptions {
@@ -84,8 +88,10 @@ export async function ingestMail(deps: MailDeps, inbox: Inbox, raw: Uint8Array, 
   }
   const fire = opts.live && opts.direction === 'inbound' ? 'message.received' : null;
   const stored = await storeMessage(deps.db, inbox, message, now, fire);
-  // A reply ends the sequences waiting on it; a redelivery finds them ended already.
+  // A reply ends the sequences waiting on it and answers the route requests it names; a
+  // redelivery finds them ended or answered already.
   if (fire) await exitOnReply(deps.db, inbox, stored.message, now);
+  if (fire && deps.mailer) await answerRoutesByMail({ db: deps.db, inbox, now, alerts: deps.alerts, mailer: deps.mailer }, stored.message);
   if (fire) await recordMessageFiring(deps.db, deps.alerts, inbox, fire, stored.alertIds, messageView(stored.message), now);
   return stored;
 }

@@ -1,29 +1,16 @@
 /**
- * A sequence's emails through the outbox (src/db/schema/sequences.ts), exactly once each:
- * 1. the minute scan records every due email as an outbox row whose id is made from the
- *    enrollment and the step (`recordDueSteps`): a repeated or overlapping scan inserts nothing
- *    new, and only the rows it did insert (plus rows an earlier scan failed to send) go on the
- *    queue;
- * 2. the consumer claims the row (`claimStep`: pending, or sending with a lapsed claim, and the
- *    enrollment still active at that step), so of two copies of a queue message one sends and
- *    the other waits, then finds it sent;
- * 3. the message is sent and stored with the row's id (`messages.outbox_id`), and
- *    `recordStepOutcome` marks the row and moves the enrollment to its next email in one
- *    statement. A consumer that died after storing the message finds it on the next attempt and
- *    only records it; the one window left is between the platform accepting the mail and the
- *    store statement (the platform takes no idempotency key), where a retry sends again rather
- *    than skip the email.
+ * A sequence's emails through the outbox (src/mail/outbox.ts has the ledger's rules): the scan
+ * records the email each due enrollment is at (`recordDueSteps`), the consumer claims it while
+ * the enrollment is still at that step (`stepStillDue`), and settling it moves the enrollment to
+ * its next email, or `completed` after the last, in the same statement (`advanceEnrollment`).
+ * A refused email moves the enrollment on all the same; one that ended meanwhile (a reply, a
+ * cancel) stays as it ended.
  */
-import { sql } from 'drizzle-orm';
-import { outbox, type MailAddress, type OutboxStatus, type SequenceEmail } from '../db/schema';
-import { firstRowOf, rowsOf, type Queryable } from '../db/sql';
-import { inArray } from 'drizzle-orm';
-import type { AlertQueue } from '../http/context';
-import { enqueueMarked } from '../alerts/ledger';
+import { sql, type SQL } from 'drizzle-orm';
+import type { SequenceEmail } from '../db/schema';
+import { rowsOf, type Queryable } from '../db/sql';
+import type { OutboxOutcome } from '../mail/outbox';
 import { emailDueAt } from './schedule';
-
-/** How long a consumer holds a row it is sending (a send and two statements take far less). */
-export const STEP_CLAIM_SECONDS = 120;
 
 /** At most this many due emails are recorded per scan; the rest are the next minute's. */
 const DUE_PER_SCAN = 5000;
@@ -56,98 +43,22 @@ export async function recordDueSteps(db: Queryable, now: Date): Promise<string[]
   return rows.map((r) => r.id);
 }
 
-/** Rows recorded but never put on the queue, at least a minute old (as `unsentDeliveries`). */
-export async function unsentSteps(db: Queryable, now: Date, limit = 5000): Promise<string[]> {
-  const before = new Date(now.getTime() - 60_000).toISOString();
-  const rows = await rowsOf<{ id: string }>(db, sql`
-    SELECT id FROM outbox WHERE enqueued_at IS NULL AND created_at <= ${before}::timestamptz ORDER BY created_at LIMIT ${limit}`);
-  return rows.map((r) => r.id);
-}
+/** An outbox row (alias `o`) that is no sequence email, or whose enrollment is still at its step. */
+export const stepStillDue = (o: SQL): SQL => sql`(${o}.enrollment_id IS NULL OR EXISTS (
+  SELECT 1 FROM sequence_enrollments e WHERE e.id = ${o}.enrollment_id AND e.status = 'active' AND e.current_email = ${o}.step))`;
 
-export function enqueueSteps(db: Queryable, queue: AlertQueue, ids: string[], now: Date): Promise<number> {
-  return enqueueMarked(queue, ids, (id) => ({ outbox_id: id }), async (sent) => {
-    await db.update(outbox).set({ enqueuedAt: now }).where(inArray(outbox.id, sent));
-  });
-}
+/** What the claim returns of the row's enrollment: what `advanceEnrollment` needs. */
+export const enrollmentFacts = (o: SQL): SQL => sql`(
+  SELECT json_build_object('anchor_local', e.anchor_local, 'time_zone', e.time_zone, 'emails', e.emails)
+  FROM sequence_enrollments e WHERE e.id = ${o}.enrollment_id) AS enrollment`;
+export type EnrollmentFacts = { anchor_local: string; time_zone: string; emails: SequenceEmail[] };
 
-/** A row this consumer now holds: what to send, and what the enrollment needs to move on. */
-export interface ClaimedStep {
-  id: string;
-  inbox_id: string;
-  step: number;
-  to: MailAddress[];
-  subject: string | null;
-  text_body: string;
-  reply_to_message_id: string | null;
-  anchor_local: string;
-  time_zone: string;
-  emails: SequenceEmail[];
-}
-
-/** The message a row already became (stored before its consumer could record it). */
-export interface StepMessage {
-  id: string;
-  thread_id: string;
-  status: 'sent' | 'failed' | 'received';
-}
-
-export type StepClaim =
-  | { kind: 'claimed'; step: ClaimedStep; message: StepMessage | null }
-  /** Another consumer holds it now. */
-  | { kind: 'busy' }
-  /** Sent, failed or cancelled already, gone, or its enrollment ended: nothing to do. */
-  | { kind: 'done' };
-
-export async function claimStep(db: Queryable, id: string, now: Date): Promise<StepClaim> {
+/** The follow-up of a settled sequence email (`o`: the settled outbox row): the enrollment moves on. */
+export function advanceEnrollment(e: EnrollmentFacts, step: number, outcome: OutboxOutcome, now: Date): SQL {
   const at = now.toISOString();
-  const row = await firstRowOf<{ status: OutboxStatus; claim_live: boolean; claimed: ClaimedStep | null; message: StepMessage | null }>(db, sql`
-    WITH c AS (
-      UPDATE outbox o SET status = 'sending', claimed_until = ${at}::timestamptz + make_interval(secs => ${STEP_CLAIM_SECONDS}),
-                          attempts = o.attempts + 1, updated_at = ${at}::timestamptz
-      FROM sequence_enrollments e
-      WHERE o.id = ${id} AND e.id = o.enrollment_id AND e.status = 'active' AND e.current_email = o.step
-        AND (o.status = 'pending' OR (o.status = 'sending' AND o.claimed_until < ${at}::timestamptz))
-      RETURNING o.id, o.inbox_id, o.step, o."to", o.subject, o.text_body, o.reply_to_message_id, e.anchor_local, e.time_zone, e.emails
-    ),
-    -- A pending row whose enrollment ended (or moved on) is settled here, so it is never looked at again.
-    dropped AS (
-      UPDATE outbox o SET status = 'cancelled', updated_at = ${at}::timestamptz
-      WHERE o.id = ${id} AND o.status = 'pending' AND NOT EXISTS (SELECT 1 FROM c)
-        AND NOT EXISTS (SELECT 1 FROM sequence_enrollments e WHERE e.id = o.enrollment_id AND e.status = 'active' AND e.current_email = o.step)
-    )
-    SELECT o.status, coalesce(o.claimed_until > ${at}::timestamptz, false) AS claim_live,
-           (SELECT row_to_json(c) FROM c) AS claimed,
-           (SELECT json_build_object('id', m.id, 'thread_id', m.thread_id, 'status', m.status) FROM messages m WHERE m.outbox_id = ${id}) AS message
-    FROM outbox o WHERE o.id = ${id}`);
-  if (row?.claimed) return { kind: 'claimed', step: row.claimed, message: row.message };
-  if (row?.status === 'sending' && row.claim_live) return { kind: 'busy' };
-  return { kind: 'done' };
-}
-
-export interface StepOutcome {
-  /** The stored message (sent, or failed when the platform refused it); null if none was stored. */
-  message: StepMessage | null;
-  error: string | null;
-}
-
-/**
- * Marks the row sent or failed and moves its enrollment on, in one statement: to the next email
- * (due per `schedule.ts`), or `completed` after the last. A refused email is not retried (the
- * platform refused it; the failed copy is in the thread) and the enrollment moves on all the same.
- * An enrollment that ended meanwhile (a reply, a cancel) stays as it ended.
- */
-export async function recordStepOutcome(db: Queryable, s: ClaimedStep, outcome: StepOutcome, now: Date): Promise<void> {
-  const at = now.toISOString();
-  const last = s.step >= s.emails.length;
-  const next = last ? null : emailDueAt(s.anchor_local, s.time_zone, s.emails, s.step + 1).toISOString();
-  const status: OutboxStatus = outcome.message?.status === 'sent' ? 'sent' : 'failed';
-  await db.execute(sql`
-    WITH o AS (
-      UPDATE outbox SET status = ${status}, message_id = ${outcome.message?.id ?? null}, last_error = ${outcome.error},
-                        claimed_until = NULL, updated_at = ${at}::timestamptz
-      WHERE id = ${s.id} AND status = 'sending'
-      RETURNING enrollment_id, step
-    )
+  const last = step >= e.emails.length;
+  const next = last ? null : emailDueAt(e.anchor_local, e.time_zone, e.emails, step + 1).toISOString();
+  return sql`
     UPDATE sequence_enrollments e SET
       current_email = ${last ? sql`o.step` : sql`o.step + 1`},
       status = ${last ? sql`'completed'::enrollment_status` : sql`e.status`},
@@ -156,5 +67,5 @@ export async function recordStepOutcome(db: Queryable, s: ClaimedStep, outcome: 
       first_message_id = COALESCE(e.first_message_id, ${outcome.message?.id ?? null}),
       thread_id = COALESCE(e.thread_id, ${outcome.message?.thread_id ?? null}),
       updated_at = ${at}::timestamptz
-    FROM o WHERE e.id = o.enrollment_id AND e.status = 'active' AND e.current_email = o.step`);
+    FROM o WHERE e.id = o.enrollment_id AND e.status = 'active' AND e.current_email = o.step`;
 }

@@ -6,3 +6,4 @@ export * from './tasks';
 export * from './alerts';
 export * from './mail';
 export * from './sequences';
+export * from './work-routes';

@@ -67,17 +67,21 @@ export const outboxStatusEnum = pgEnum('outbox_status', ['pending', 'sending', '
 export type OutboxStatus = (typeof outboxStatusEnum.enumValues)[number];
 
 /**
- * Mail the service sends on its own (a sequence's emails), written here before it is put on the
- * queue, under a key that names what it is: `id` is made from the enrollment and the step, so a
- * repeated or overlapping scan records each email once, and the consumer's claim (`sending` with
- * `claimed_until`) lets one copy of a redelivered message send it. The message it became carries
- * the row's id (`messages.outbox_id`): a consumer that died after storing it never sends again.
+ * Mail the service sends on its own (a sequence's emails, a work route's reminders), written here
+ * before it is put on the queue, under a key that names what it is: `id` is made from the
+ * enrollment and the step, or the route recipient, so a repeated or overlapping scan records each
+ * mail once, and the consumer's claim (`sending` with `claimed_until`) lets one copy of a
+ * redelivered message send it. The message it became carries the row's id (`messages.outbox_id`):
+ * a consumer that died after storing it never sends again (src/mail/outbox.ts).
  */
 export const outbox = pgTable('outbox', {
   id: text('id').primaryKey(),
   inboxId: text('inbox_id').notNull().references(() => inboxes.id, { onDelete: 'cascade' }),
-  enrollmentId: text('enrollment_id').notNull(),
+  /** A sequence's email: the enrollment and the 1-based step. */
+  enrollmentId: text('enrollment_id'),
   step: integer('step').notNull(),
+  /** A work route's reminder: the recipient it reminds. */
+  recipientId: text('recipient_id'),
   to: jsonb('to').$type<MailAddress[]>().notNull(),
   /** Null for a reply: the send derives `Re: <subject>` from the replied message. */
   subject: text('subject'),
