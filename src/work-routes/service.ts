@@ -86,9 +86,11 @@ export interface RouteFilter {
 
 /** Oldest first (ids are time-sortable). */
 export async function listRoutes(db: Queryable, inbox: Inbox, f: RouteFilter, page: Page) {
-  const mine = sql`w.inbox_id = ${inbox.id}`;
-  const addressed = sql`EXISTS (SELECT 1 FROM route_recipients rv WHERE rv.route_id = w.id AND rv.recipient_inbox_id = ${inbox.id})`;
-  const role = f.role === 'creator' ? mine : f.role === 'recipient' ? addressed : sql`(${mine} OR ${addressed})`;
+  // Each role is one index range (a route's inbox, a recipient's inbox), never a scan of all routes.
+  const mine = sql`SELECT id FROM work_routes WHERE inbox_id = ${inbox.id}`;
+  const addressed = sql`SELECT route_id FROM route_recipients WHERE recipient_inbox_id = ${inbox.id}`;
+  const ids = f.role === 'creator' ? mine : f.role === 'recipient' ? addressed : sql`${mine} UNION ${addressed}`;
+  const role = sql`w.id IN (${ids})`;
   const where = f.status ? sql`${role} AND w.status = ${f.status}` : role;
   const row = await firstRowOf<{ total: number; results: RouteRecord[] | null }>(db, sql`
     SELECT (SELECT count(*)::int FROM work_routes w WHERE ${where}) AS total,

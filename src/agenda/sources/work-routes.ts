@@ -28,20 +28,18 @@ const REQUEST_TITLES: Record<RouteRequestType, string> = {
  */
 export const workRouteSource: AgendaSource = {
   key: 'work_routes',
+  // Two index ranges: the routes this inbox created, and the requests waiting on it.
   query: ({ inbox }) => jsonRows(sql`
     SELECT w.id, w.title, w.request_type, CASE WHEN w.due_at IS NULL THEN NULL ELSE ${isoZ(sql`w.due_at`)} END AS due_at,
            ${isoZ(sql`w.created_at`)} AS created_at,
            (SELECT array_agg(r.status) FROM route_recipients r WHERE r.route_id = w.id) AS statuses,
            x.recipient_id
-    FROM work_routes w
-    CROSS JOIN LATERAL (
-      SELECT NULL::text AS recipient_id WHERE w.inbox_id = ${inbox.id}
+    FROM (
+      SELECT w.id AS route_id, NULL::text AS recipient_id FROM work_routes w WHERE w.inbox_id = ${inbox.id} AND w.status = 'active'
       UNION ALL
-      SELECT r.id FROM route_recipients r WHERE r.route_id = w.id AND r.recipient_inbox_id = ${inbox.id} AND r.status = 'waiting'
+      SELECT r.route_id, r.id FROM route_recipients r WHERE r.recipient_inbox_id = ${inbox.id} AND r.status = 'waiting'
     ) x
-    WHERE w.status = 'active'
-      AND (w.inbox_id = ${inbox.id} OR EXISTS (
-        SELECT 1 FROM route_recipients q WHERE q.route_id = w.id AND q.recipient_inbox_id = ${inbox.id} AND q.status = 'waiting'))`),
+    JOIN work_routes w ON w.id = x.route_id AND w.status = 'active'`),
   items: (rows, { window }) => jsonRowsOf<RouteRow>(rows).flatMap((r): Ranked[] => {
     const due = r.due_at ? localDate(new Date(r.due_at), window.zone) : null;
     const route: Ranked<AgendaWorkRouteItem> = {
