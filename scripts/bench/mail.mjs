@@ -43,11 +43,17 @@ async function ingestRate(base, address, concurrency) {
 async function seed(db, inboxId, address) {
   const t0 = Date.now();
   await db.query(`
-    INSERT INTO threads (id, inbox_id, subject, normalized_subject, participants, message_count, last_message_at, last_message_id, last_direction, created_at)
+    INSERT INTO threads (id, inbox_id, subject, normalized_subject, participants, message_count, last_message_at, last_message_id, last_direction,
+                         last_sent_at, last_status, last_to, created_at)
     SELECT 'thr_bench_' || lpad(t::text, 6, '0'), $1, 'Topic ' || t, 'topic ' || t, ARRAY['peer' || (t % 2000) || '@example.com', $2],
-           5, now() - (t % 365) * interval '1 day' - (t % 24) * interval '1 hour',
-           'msg_bench_' || lpad(t::text, 6, '0') || '_4', (CASE WHEN t % 5 = 0 THEN 'outbound' ELSE 'inbound' END)::message_direction, now()
-    FROM generate_series(1, $3::int) t`, [inboxId, address, THREADS]);
+           5, at, 'msg_bench_' || lpad(t::text, 6, '0') || '_4', dir::message_direction,
+           -- the last message's facts, as the messages below will have them
+           at, (CASE WHEN dir = 'outbound' THEN 'sent' ELSE 'received' END)::message_status,
+           jsonb_build_array(jsonb_build_object('email', CASE WHEN dir = 'outbound' THEN 'peer' || (t % 2000) || '@example.com' ELSE $2 END, 'name', NULL)),
+           now()
+    FROM generate_series(1, $3::int) t,
+         LATERAL (SELECT now() - (t % 365) * interval '1 day' - (t % 24) * interval '1 hour' AS at,
+                         CASE WHEN t % 5 = 0 THEN 'outbound' ELSE 'inbound' END AS dir) x`, [inboxId, address, THREADS]);
   // Five messages a thread, an hour apart, ending at the thread's last message.
   await db.query(`
     INSERT INTO messages (id, inbox_id, thread_id, direction, status, from_email, from_name, "to", cc, bcc, subject, text_body, html_body,

@@ -144,6 +144,7 @@ function storeOnce(db: Queryable, inbox: Inbox, m: MessageToStore, now: Date, fi
   const refs = [...new Set([m.inReplyTo, ...m.references.slice().reverse()].filter((r): r is string => !!r))];
   const s = m.suggestion ?? null;
   const sentAt = m.sentAt.toISOString();
+  const isLatest = sql`(${m.live} OR excluded.last_message_at >= t.last_message_at)`;
   return firstRowOf<MessageRecord & { created: boolean; alert_ids: string[] | null }>(db, sql`
     WITH existing AS (
       SELECT * FROM messages WHERE inbox_id = ${inbox.id} AND rfc_message_id = ${m.rfcMessageId}
@@ -179,16 +180,20 @@ function storeOnce(db: Queryable, inbox: Inbox, m: MessageToStore, now: Date, fi
     ),
     thread AS (
       INSERT INTO threads AS t (id, inbox_id, subject, normalized_subject, participants, message_count,
-                                last_message_at, last_message_id, last_direction, created_at)
+                                last_message_at, last_message_id, last_direction, last_sent_at, last_status, last_to, created_at)
       SELECT msg.thread_id, ${inbox.id}, ${m.subject}, ${normalized}, ${textArray(participants)}, 1,
-             msg.sent_at, msg.id, msg.direction, ${now.toISOString()}::timestamptz
+             msg.sent_at, msg.id, msg.direction, msg.sent_at, msg.status, msg."to", ${now.toISOString()}::timestamptz
       FROM msg
       ON CONFLICT (id) DO UPDATE SET
         message_count = t.message_count + 1,
         participants = ARRAY(SELECT DISTINCT p FROM unnest(t.participants || excluded.participants) p ORDER BY p),
         last_message_at = GREATEST(t.last_message_at, excluded.last_message_at),
-        last_message_id = CASE WHEN ${m.live} OR excluded.last_message_at >= t.last_message_at THEN excluded.last_message_id ELSE t.last_message_id END,
-        last_direction = CASE WHEN ${m.live} OR excluded.last_message_at >= t.last_message_at THEN excluded.last_direction ELSE t.last_direction END
+        -- The new message is the latest (live mail always is): its facts replace the last one's.
+        last_message_id = CASE WHEN ${isLatest} THEN excluded.last_message_id ELSE t.last_message_id END,
+        last_direction = CASE WHEN ${isLatest} THEN excluded.last_direction ELSE t.last_direction END,
+        last_sent_at = CASE WHEN ${isLatest} THEN excluded.last_sent_at ELSE t.last_sent_at END,
+        last_status = CASE WHEN ${isLatest} THEN excluded.last_status ELSE t.last_status END,
+        last_to = CASE WHEN ${isLatest} THEN excluded.last_to ELSE t.last_to END
       RETURNING t.id, (t.xmax = 0) AS created
     ),
     totals AS (

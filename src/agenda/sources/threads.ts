@@ -19,7 +19,8 @@ const MISSED_REPLY_HORIZON_DAYS = 90;
 /**
  * Missed replies (API.md §9): threads whose latest message is one the inbox sent more than
  * `missed_reply_threshold_days` ago (and at most 90 days ago), with nothing received since. Only
- * when the inbox sets a threshold. One range of the partial index `threads_awaiting_idx`.
+ * when the inbox sets a threshold. One range of the partial index `threads_awaiting_idx`, from
+ * the thread rows alone (they keep their last message's time, status and recipients).
  */
 export const threadSource: AgendaSource = {
   key: 'threads',
@@ -29,11 +30,11 @@ export const threadSource: AgendaSource = {
     const sentBefore = new Date(window.now.getTime() - days * DAY_MS);
     const horizon = new Date(window.now.getTime() - MISSED_REPLY_HORIZON_DAYS * DAY_MS);
     return jsonRows(sql`
-      SELECT m.id, t.id AS thread_id, t.subject, ${isoZ(sql`m.sent_at`)} AS sent_at, m."to"
-      FROM threads t JOIN messages m ON m.id = t.last_message_id
+      SELECT t.last_message_id AS id, t.id AS thread_id, t.subject, ${isoZ(sql`t.last_sent_at`)} AS sent_at, t.last_to AS "to"
+      FROM threads t
       WHERE t.inbox_id = ${inbox.id} AND t.last_direction = 'outbound'
         AND t.last_message_at < ${ts(sentBefore)} AND t.last_message_at >= ${ts(horizon)}
-        AND m.status = 'sent'`);
+        AND t.last_status = 'sent'`);
   },
   items: (rows, { window }) => jsonRowsOf<MissedReplyRow>(rows).map((t): Ranked<AgendaThreadItem> => ({
     id: t.id,

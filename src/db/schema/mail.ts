@@ -34,6 +34,11 @@ export const threads = pgTable('threads', {
   lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull(),
   lastMessageId: text('last_message_id').notNull(),
   lastDirection: messageDirectionEnum('last_direction').notNull(),
+  // The rest of what the agenda's missed replies show of the last message, kept here so they
+  // read one index range of this table instead of a row of messages each.
+  lastSentAt: timestamp('last_sent_at', { withTimezone: true }).notNull(),
+  lastStatus: messageStatusEnum('last_status').notNull(),
+  lastTo: jsonb('last_to').$type<MailAddress[]>().notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
 }, (t) => [
   // Ascending: read backwards it is exactly the listing's `DESC` order (a `DESC` index would be
