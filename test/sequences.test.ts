@@ -1,7 +1,9 @@
 // Sequences (API.md §10): CRUD, enrollments, and every email sent exactly once by the minute
 // scan through the outbox and the real queue handler and send binding. The scan is global, so
-// these tests date their enrollments in their own stretch of 2041 (other files use earlier
-// years or the real clock) and only look at their own outbox rows.
+// these tests date their enrollments in their own stretch of 2020 (other files use 2022 and
+// later, or the real clock): a scan at such a time finds no other test's unsent rows (ledger
+// rows are dated by the scan that made them) and no calendar index to extend, and each test only
+// looks at its own outbox rows.
 import { describe, it, expect } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { call, deliver, deliverMail, expectProblem, newTenant, recorder, rowsOf, withDb, type Tenant } from './helpers';
@@ -91,33 +93,34 @@ describe('sequences', () => {
 
   it('send a 3-email sequence on days 2, 5 and 9 exactly once each, in one thread, across a DST change', async () => {
     const { t, token, contact, sequence } = await setup('Seq three');
-    // 09:17 in Berlin, three days before summer time starts (2041-03-31).
-    const enrolledAt = '2041-03-28T08:17:00Z';
+    // 09:17 in Berlin, three days before summer time starts (2020-03-29): email 1 falls before
+    // the change, emails 2 and 3 after it.
+    const enrolledAt = '2020-03-26T08:17:00Z';
     const enrolled = await call('POST', '/v1/sequences/enrollments/', { token, now: enrolledAt, body: { sequence_id: sequence.sequence_id, contact_id: contact.id } });
     expect(enrolled.status).toBe(201);
     const e = enrolled.body;
     expect(e).toMatchObject({
       sequence_id: sequence.sequence_id, contact_id: contact.id, current_email: 1, total_emails: 3, status: 'active',
-      next_email_at: '2041-03-30T08:17:00Z', email: contact.emails[0].address.toLowerCase(), thread_id: null,
+      next_email_at: '2020-03-28T08:17:00Z', email: contact.emails[0].address.toLowerCase(), thread_id: null,
     });
     const active = async () => (await call('GET', `/v1/contacts/${contact.id}/`, { token })).body.active_sequences;
-    expect(await active()).toEqual([{ enrollment_id: e.enrollment_id, sequence_id: sequence.sequence_id, sequence_name: 'After the demo', status: 'active', current_email: 1, total_emails: 3, next_email_at: '2041-03-30T08:17:00Z' }]);
+    expect(await active()).toEqual([{ enrollment_id: e.enrollment_id, sequence_id: sequence.sequence_id, sequence_name: 'After the demo', status: 'active', current_email: 1, total_emails: 3, next_email_at: '2020-03-28T08:17:00Z' }]);
 
     // A minute early: nothing.
-    expect(await tick(at('2041-03-30T08:17:00Z', 0, -1), e.enrollment_id)).toEqual([]);
+    expect(await tick(at('2020-03-28T08:17:00Z', 0, -1), e.enrollment_id)).toEqual([]);
     // Due: the scan runs twice in the minute and the queue hands the message over twice.
-    const first = await tick(new Date('2041-03-30T08:17:30Z'), e.enrollment_id, { times: 2, deliveries: 2 });
+    const first = await tick(new Date('2020-03-28T08:17:30Z'), e.enrollment_id, { times: 2, deliveries: 2 });
     expect(first).toHaveLength(1);
     let sent = await outbound(t, token);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ subject: 'Thanks for the demo', text_body: 'One.', status: 'sent', to: [{ email: e.email }] });
     // Email 2: 3 calendar days later at 09:17 Berlin, now summer time (UTC+2).
-    expect(await active()).toMatchObject([{ current_email: 2, next_email_at: '2041-04-02T07:17:00Z' }]);
+    expect(await active()).toMatchObject([{ current_email: 2, next_email_at: '2020-03-31T07:17:00Z' }]);
     // Later scans of the same stretch record nothing new.
-    expect(await tick(new Date('2041-03-30T08:18:00Z'), e.enrollment_id)).toEqual([]);
+    expect(await tick(new Date('2020-03-28T08:18:00Z'), e.enrollment_id)).toEqual([]);
 
-    expect(await tick(new Date('2041-04-02T07:16:59Z'), e.enrollment_id)).toEqual([]);
-    const second = await tick(new Date('2041-04-02T07:17:00Z'), e.enrollment_id, { times: 2, deliveries: 2 });
+    expect(await tick(new Date('2020-03-31T07:16:59Z'), e.enrollment_id)).toEqual([]);
+    const second = await tick(new Date('2020-03-31T07:17:00Z'), e.enrollment_id, { times: 2, deliveries: 2 });
     expect(second).toHaveLength(1);
     // The same message handed over again much later (a redelivery): nothing more is sent.
     await deliver(second, 5);
@@ -125,11 +128,11 @@ describe('sequences', () => {
     expect(sent).toHaveLength(2);
     const [reply, original] = sent;
     expect(reply).toMatchObject({ subject: 'Re: Thanks for the demo', text_body: 'Two.', thread_id: original.thread_id, in_reply_to: original.rfc_message_id });
-    expect(await active()).toMatchObject([{ current_email: 3, next_email_at: '2041-04-06T07:17:00Z' }]);
+    expect(await active()).toMatchObject([{ current_email: 3, next_email_at: '2020-04-04T07:17:00Z' }]);
 
     // Two copies of the last email's message at once: one sends.
     const queue = recorder();
-    await withDb((db) => scanDue(db, queue, new Date('2041-04-06T07:17:10Z'), { from: new Date('2041-04-06T07:16:10Z'), to: new Date('2041-04-06T07:17:10Z') }));
+    await withDb((db) => scanDue(db, queue, new Date('2020-04-04T07:17:10Z'), { from: new Date('2020-04-04T07:16:10Z'), to: new Date('2020-04-04T07:17:10Z') }));
     const third = queue.sent.filter((id) => id.startsWith(`obx_${e.enrollment_id.slice(4)}_`));
     expect(third).toEqual([`obx_${e.enrollment_id.slice(4)}_3`]);
     await Promise.all([deliver(third), deliver(third)]);
@@ -141,30 +144,30 @@ describe('sequences', () => {
     expect(done).toMatchObject({ status: 'completed', current_email: 3, next_email_at: null, thread_id: original.thread_id });
     expect(await active()).toEqual([]);
     // Nothing after the end, however late the scan.
-    expect(await tick(new Date('2041-05-01T00:00:00Z'), e.enrollment_id)).toEqual([]);
+    expect(await tick(new Date('2020-05-01T00:00:00Z'), e.enrollment_id)).toEqual([]);
     expect(await outbound(t, token)).toHaveLength(3);
   });
 
   it('a consumer that died after storing the email records it on the next attempt and sends nothing more', async () => {
     const { t, token, contact, sequence } = await setup('Seq crash');
-    const e = (await call('POST', '/v1/sequences/enrollments/', { token, now: '2041-06-03T10:00:00Z', body: { sequence_id: sequence.sequence_id, contact_id: contact.id } })).body;
-    const ids = await tick(new Date('2041-06-05T10:00:00Z'), e.enrollment_id);
+    const e = (await call('POST', '/v1/sequences/enrollments/', { token, now: '2020-06-03T10:00:00Z', body: { sequence_id: sequence.sequence_id, contact_id: contact.id } })).body;
+    const ids = await tick(new Date('2020-06-05T10:00:00Z'), e.enrollment_id);
     expect(ids).toHaveLength(1);
     // As if the process had died between storing the message and recording it: the row still
     // `sending` with its claim lapsed, the enrollment still at email 1.
     await rowsOf(sql`UPDATE outbox SET status = 'sending', claimed_until = now() - interval '1 minute', message_id = NULL WHERE id = ${ids[0]}`);
-    await rowsOf(sql`UPDATE sequence_enrollments SET current_email = 1, next_email_at = '2041-06-05T10:00:00Z', first_message_id = NULL, thread_id = NULL WHERE id = ${e.enrollment_id}`);
+    await rowsOf(sql`UPDATE sequence_enrollments SET current_email = 1, next_email_at = '2020-06-05T10:00:00Z', first_message_id = NULL, thread_id = NULL WHERE id = ${e.enrollment_id}`);
     await deliver(ids, 2);
     expect(await outbound(t, token)).toHaveLength(1);
     const [row] = await rowsOf(sql`SELECT status, message_id FROM outbox WHERE id = ${ids[0]}`);
     expect(row).toMatchObject({ status: 'sent' });
-    expect((await call('GET', `/v1/sequences/enrollments/${e.enrollment_id}/`, { token })).body).toMatchObject({ current_email: 2, status: 'active', next_email_at: '2041-06-08T10:00:00Z' });
+    expect((await call('GET', `/v1/sequences/enrollments/${e.enrollment_id}/`, { token })).body).toMatchObject({ current_email: 2, status: 'active', next_email_at: '2020-06-08T10:00:00Z' });
   });
 
   it('a reply from the contact in the thread stops the rest (exited_on_reply); mail from others does not', async () => {
     const { t, token, contact, sequence } = await setup('Seq reply');
-    const e = (await call('POST', '/v1/sequences/enrollments/', { token, now: '2041-07-01T09:00:00Z', body: { sequence_id: sequence.sequence_id, contact_id: contact.id } })).body;
-    await tick(new Date('2041-07-03T09:00:00Z'), e.enrollment_id);
+    const e = (await call('POST', '/v1/sequences/enrollments/', { token, now: '2020-07-01T09:00:00Z', body: { sequence_id: sequence.sequence_id, contact_id: contact.id } })).body;
+    await tick(new Date('2020-07-03T09:00:00Z'), e.enrollment_id);
     const [first] = await outbound(t, token);
     // Someone else writes in the thread: the enrollment goes on.
     await deliverMail({ from: 'colleague@example.com', to: t.address, subject: 'Re: Thanks for the demo', text: 'Adding myself.', inReplyTo: first.rfc_message_id });
@@ -173,8 +176,8 @@ describe('sequences', () => {
     await deliverMail({ from: 'rita.private@example.com', to: t.address, subject: 'Re: Thanks for the demo', text: 'Thanks, talk soon.', inReplyTo: first.rfc_message_id });
     const ended = (await call('GET', `/v1/sequences/enrollments/${e.enrollment_id}/`, { token })).body;
     expect(ended).toMatchObject({ status: 'exited_on_reply', current_email: 1, next_email_at: null });
-    expect(await tick(new Date('2041-07-06T09:00:00Z'), e.enrollment_id)).toEqual([]);
-    expect(await tick(new Date('2041-07-10T09:00:00Z'), e.enrollment_id)).toEqual([]);
+    expect(await tick(new Date('2020-07-06T09:00:00Z'), e.enrollment_id)).toEqual([]);
+    expect(await tick(new Date('2020-07-10T09:00:00Z'), e.enrollment_id)).toEqual([]);
     expect(await outbound(t, token)).toHaveLength(1);
     expect((await call('GET', `/v1/contacts/${contact.id}/`, { token })).body.active_sequences).toEqual([]);
     // Ended, the contact may be enrolled again.
@@ -184,11 +187,11 @@ describe('sequences', () => {
   it('with exit_on_reply false, a reply changes nothing', async () => {
     const { t, token, contact } = await setup('Seq no exit');
     const seq = (await call('POST', '/v1/sequences/', { token, body: { name: 'Keep going', exit_on_reply: false, emails: [{ delay_days: 1, subject: 'Hello', body: 'a' }, { delay_days: 1, subject: 'x', body: 'b' }] } })).body;
-    const e = (await call('POST', '/v1/sequences/enrollments/', { token, now: '2041-08-01T09:00:00Z', body: { sequence_id: seq.sequence_id, contact_id: contact.id } })).body;
-    await tick(new Date('2041-08-02T09:00:00Z'), e.enrollment_id);
+    const e = (await call('POST', '/v1/sequences/enrollments/', { token, now: '2020-08-01T09:00:00Z', body: { sequence_id: seq.sequence_id, contact_id: contact.id } })).body;
+    await tick(new Date('2020-08-02T09:00:00Z'), e.enrollment_id);
     const [first] = await outbound(t, token);
     await deliverMail({ from: contact.emails[0].address, to: t.address, subject: 'Re: Hello', text: 'Got it', inReplyTo: first.rfc_message_id });
-    expect(await tick(new Date('2041-08-03T09:00:00Z'), e.enrollment_id)).toHaveLength(1);
+    expect(await tick(new Date('2020-08-03T09:00:00Z'), e.enrollment_id)).toHaveLength(1);
     expect((await call('GET', `/v1/sequences/enrollments/${e.enrollment_id}/`, { token })).body).toMatchObject({ status: 'completed', current_email: 2 });
   });
 
@@ -202,7 +205,7 @@ describe('sequences', () => {
     expectProblem(await call('POST', '/v1/sequences/enrollments/', { token, body: { sequence_id: sequence.sequence_id, contact_id: 'ctc_nope' } }), 404, 'not_found');
     expectProblem(await call('POST', '/v1/sequences/enrollments/', { token, body: { sequence_id: sequence.sequence_id } }), 400, 'validation_failed');
 
-    const e = (await call('POST', '/v1/sequences/enrollments/', { token, body: { sequence_id: sequence.sequence_id, contact_id: contact.id } })).body;
+    const e = (await call('POST', '/v1/sequences/enrollments/', { token, now: '2020-09-01T09:00:00Z', body: { sequence_id: sequence.sequence_id, contact_id: contact.id } })).body;
     // Two more at once: both 409, one active enrollment.
     const again = await Promise.all([1, 2].map(() => call('POST', '/v1/sequences/enrollments/', { token, body: { sequence_id: sequence.sequence_id, contact_id: contact.id } })));
     for (const r of again) expectProblem(r, 409, 'conflict');
