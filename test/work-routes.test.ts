@@ -243,6 +243,28 @@ describe('work routes', () => {
     expect(reminders[0].text_body).toContain('Sign the NDA');
   });
 
+  it('a retried create (same Idempotency-Key) mails once; a held create runs once, on approve', async () => {
+    const t = await newTenant('Route once');
+    const token = await t.agent(SCOPES);
+    const body = { title: `Once ${crypto.randomUUID()}`, request_type: 'acknowledgement', routing_mode: 'parallel', recipients: [{ kind: 'email', email: 'once@example.com' }] };
+    const a = await call('POST', '/v1/work-routes/', { token, body, headers: { 'idempotency-key': 'route-once-1' } });
+    const b = await call('POST', '/v1/work-routes/', { token, body, headers: { 'idempotency-key': 'route-once-1' } });
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(b.headers.get('idempotent-replayed')).toBe('true');
+    expect(b.body.route_id).toBe(a.body.route_id);
+    expect((await call('GET', '/v1/work-routes/', { token })).body.total).toBe(1);
+    expect(await outbound(token)).toHaveLength(1);
+
+    const held = await t.agent(SCOPES, ['work_routes:write'], 'held');
+    const r = await call('POST', '/v1/work-routes/', { token: held, body: { ...body, title: 'Held' } });
+    expect(r.status).toBe(202);
+    expect((await call('GET', '/v1/work-routes/', { token })).body.total).toBe(1);
+    expect((await call('POST', `/v1/approvals/${r.body.approval_id}/approve/?inbox_id=${t.inboxId}`, { token: t.session })).status).toBe(204);
+    const routes = (await call('GET', '/v1/work-routes/', { token })).body;
+    expect(routes.results.map((x: any) => x.title)).toEqual([body.title, 'Held']);
+    expect(await outbound(token)).toHaveLength(2);
+  });
+
   it('another tenant gets 404 for every route and recipient of this one, and cannot name its inboxes', async () => {
     const a = await newTenant('Route owner');
     const ta = await a.agent(SCOPES);
