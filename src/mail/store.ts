@@ -1,6 +1,7 @@
 /**
- * Storing a message: threading, the thread's summary and the message's suggestion in one
- * statement, so a message never exists without its thread being up to date (API.md §9).
+ * Storing a message: threading, the thread's summary, the inbox's mail totals and the message's
+ * suggestion in one statement, so a message never exists without its thread and counts being up
+ * to date (API.md §9).
  *
  * Threading: the thread of a message it names (In-Reply-To, then References), else the latest
  * thread of the inbox with the same normalised subject, a participant other than the inbox in
