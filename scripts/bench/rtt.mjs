@@ -18,6 +18,7 @@ async function main() {
   const { token, inboxId } = await createTenantWithToken(base, [
     'contacts:read', 'contacts:write', 'contacts:delete', 'calendar:read', 'calendar:write', 'task:read', 'task:write',
     'alerts:read', 'alerts:write', 'approvals:read', 'approvals:write', 'read', 'email:read', 'email:send', 'email:write',
+    'sequences:read', 'sequences:write', 'work_routes:read', 'work_routes:write',
   ]);
   const owner = { email: 'bench-owner@bench.test', password: 'bench password 123' };
   const { access_token: session } = await api(base, 'POST', '/auth/login/', { body: owner });
@@ -58,6 +59,11 @@ async function main() {
   };
   let message;
   for (let i = 0; i < 50; i++) message = await receive();
+  // A sequence with one contact enrolled, and a route waiting on one recipient.
+  const sequence = await api(base, 'POST', '/v1/sequences/', { token, body: { name: 'Follow-up', emails: [{ delay_days: 2, subject: 'Hello', body: 'One' }, { delay_days: 3, subject: 'x', body: 'Two' }] } });
+  const enrollment = await api(base, 'POST', '/v1/sequences/enrollments/', { token, body: { sequence_id: sequence.sequence_id, contact_id: contact.id } });
+  const routeBody = () => JSON.stringify({ title: `Sign-off ${n++}`, request_type: 'approval', routing_mode: 'ordered', recipients: [{ kind: 'email', email: 'boss@example.com' }, { kind: 'email', email: 'cfo@example.com' }] });
+  const route = await api(base, 'POST', '/v1/work-routes/', { token, body: JSON.parse(routeBody()) });
   log('seeded');
 
   const auth = { authorization: `Bearer ${token}` };
@@ -98,6 +104,15 @@ async function main() {
     ['POST /v1/messages/import/', () => ['/v1/messages/import/', { method: 'POST', headers: json, body: JSON.stringify({ direction: 'inbound', raw: `From: old@example.com\r\nTo: ${address}\r\nSubject: Old ${n}\r\nMessage-ID: <imp-${n++}-${Date.now()}@example.com>\r\n\r\nHi` }) }], 201],
     ['POST …/suggested-events/ (confirm)', (m) => [`/v1/messages/${m.message_id}/suggested-events/`, { method: 'POST', headers: auth }], 201, receive],
     ['DELETE …/suggested-events/ (dismiss)', (m) => [`/v1/messages/${m.message_id}/suggested-events/`, { method: 'DELETE', headers: auth }], 204, receive],
+    ['GET /v1/sequences/', () => ['/v1/sequences/', { headers: auth }], 200],
+    ['GET /v1/sequences/enrollments/{id}/', () => [`/v1/sequences/enrollments/${enrollment.enrollment_id}/`, { headers: auth }], 200],
+    ['POST /v1/sequences/enrollments/', (c) => ['/v1/sequences/enrollments/', { method: 'POST', headers: json, body: JSON.stringify({ sequence_id: sequence.sequence_id, contact_id: c.id }) }], 201,
+      () => api(base, 'POST', '/v1/contacts/', { token, body: { full_name: `Enrolled ${n++}`, emails: [{ address: `e${n}@example.com` }] } })],
+    ['GET /v1/work-routes/{id}/', () => [`/v1/work-routes/${route.route_id}/`, { headers: auth }], 200],
+    ['GET /v1/work-routes/', () => ['/v1/work-routes/', { headers: auth }], 200],
+    ['POST /v1/work-routes/ (mails 1 of 2)', () => ['/v1/work-routes/', { method: 'POST', headers: json, body: routeBody() }], 201],
+    ['POST …/responses/ (next one mailed)', (r) => [`/v1/work-routes/${r.route_id}/responses/`, { method: 'POST', headers: json, body: JSON.stringify({ recipient_id: r.recipients[0].recipient_id, decision: 'approve' }) }], 200,
+      () => api(base, 'POST', '/v1/work-routes/', { token, body: JSON.parse(routeBody()) })],
     ['session: GET /v1/contacts/{id}/', () => [`/v1/contacts/${contact.id}/?${inbox}`, { headers: sess }], 200],
     ['session: GET week window', () => [`/v1/calendar/events/?${inbox}&after=2026-12-07T00:00:00&before=2026-12-14T00:00:00&limit=200`, { headers: sess }], 200],
     ['session: GET /v1/agenda/?days=7', () => [`/v1/agenda/?${inbox}&days=7`, { headers: sess }], 200],

@@ -27,6 +27,8 @@ export async function recordDueSteps(db: Queryable, now: Date): Promise<string[]
              e.emails -> (e.current_email - 1) AS email, e.emails -> 0 ->> 'subject' AS first_subject
       FROM sequence_enrollments e
       WHERE e.status = 'active' AND e.next_email_at <= ${at}::timestamptz
+        -- Recorded already and waiting for the consumer: not again (nor ahead of newer ones).
+        AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id = 'obx_' || substr(e.id, 5) || '_' || e.current_email)
       ORDER BY e.next_email_at
       LIMIT ${DUE_PER_SCAN}
     )
