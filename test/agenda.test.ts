@@ -216,7 +216,7 @@ describe('agenda: every type, in order', () => {
   // where it has no value. One exact key set per type, for every item of the seeded agenda.
   const KEYS: Record<string, string[]> = {
     task: ['id', 'type', 'title', 'date', 'due', 'overdue', 'pending', 'uid', 'due_date', 'categories',
-      'approval_id', 'action_type', 'token_label', 'queued_at', 'expires_at', 'route_id', 'recipient_id'],
+      'approval_id', 'action_type', 'token_label', 'queued_at', 'expires_at', 'route_id', 'recipient_id', 'share_id'],
     event: ['id', 'type', 'title', 'date', 'start', 'end', 'calendar', 'location', 'time_zone', 'start_at', 'end_at',
       'calendar_id', 'event_id', 'recurring_event_id'],
     anniversary: ['id', 'type', 'title', 'date', 'contact_id', 'contact_name', 'anniversary_type', 'anniversary_date', 'years'],

@@ -31,7 +31,7 @@ export const AgendaTaskItem = z.object({
   date: z.string().openapi({ description: 'The due date (`YYYY-MM-DD`); `""` for a pending action, which has none.', example: '2026-06-01' }),
   due: localDate.nullable().openapi({ description: 'The due date, or null (pending actions).' }),
   overdue: z.boolean().openapi({ description: 'Open and due before today.' }),
-  pending: z.boolean().openapi({ description: 'A pending collaboration action — a call held for approval (`approval_id`), a work route request addressed to this inbox (`route_id`): listed first, no due date.' }),
+  pending: z.boolean().openapi({ description: 'A pending collaboration action — a call held for approval (`approval_id`), a work route request addressed to this inbox (`route_id`), a contact share to decide (`share_id`): listed first, no due date.' }),
   uid: z.string().nullable().openapi({ description: 'The task uid (null for a pending action: no task exists yet).' }),
   due_date: localDate.nullable().openapi({ description: 'Same as `due` (the task\'s own field name).' }),
   categories: z.array(z.string()),
@@ -42,6 +42,7 @@ export const AgendaTaskItem = z.object({
   expires_at: instant.nullable(),
   route_id: z.string().nullable().openapi({ description: 'Route requests: the work route to answer (POST /v1/work-routes/{route_id}/responses/).' }),
   recipient_id: z.string().nullable().openapi({ description: 'Route requests: the `recipient_id` to answer as.' }),
+  share_id: z.string().nullable().openapi({ description: 'Contact shares: accept or decline it at /v1/contacts/shares/{share_id}/accept/ or …/decline/.' }),
 }).openapi('AgendaTaskItem');
 
 export const AgendaEventItem = z.object({

@@ -12,9 +12,10 @@ import { anniversarySource } from './sources/anniversaries';
 import { threadSource } from './sources/threads';
 import { suggestionSource } from './sources/suggestions';
 import { workRouteSource } from './sources/work-routes';
+import { shareSource } from './sources/shares';
 
 /** Every kind of item the agenda shows; a new kind is one more module here. */
-export const AGENDA_SOURCES: readonly AgendaSource[] = [approvalSource, taskSource, eventSource, anniversarySource, threadSource, suggestionSource, workRouteSource];
+export const AGENDA_SOURCES: readonly AgendaSource[] = [approvalSource, taskSource, eventSource, anniversarySource, threadSource, suggestionSource, workRouteSource, shareSource];
 
 /**
  * The agenda in one database round trip: every source's rows come back as one JSON array

@@ -207,3 +207,7 @@ export type WorkRouteFacts = z.infer<typeof WorkRouteData>;
 export function workRouteData(r: WorkRouteFacts): FiringData {
   return WorkRouteData.parse(r);
 }
+
+export function shareData(d: z.infer<typeof ShareData>): FiringData {
+  return ShareData.parse(d);
+}

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { CursorParam } from '../http/cursor';
-import { EmailAddress, PagedInboxQuery } from '../http/fields';
+import { EmailAddress, LowerCaseEmailAddress, PagedInboxQuery } from '../http/fields';
 import { ANNIVERSARY_TYPE_RE } from '../alerts/catalogue';
 import { parseAnniversaryDate } from '../time/anniversaries';
 
@@ -105,3 +105,32 @@ export const ContactListQuery = PagedInboxQuery.extend({
 export const ContactParams = z.object({
   id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' }, example: 'ctc_01j2x4…' }),
 });
+
+// ── Shares (pending collaboration between inboxes of a tenant) ─────────────────────────────────
+
+export const CreateShare = z.object({
+  type: z.enum(['offer', 'request']).openapi({ description: '`offer`: give a contact of this inbox; `request`: ask for one by its address.' }),
+  to_inbox_id: z.string().min(1).max(100).openapi({ description: 'Another inbox of the tenant: the one that decides.' }),
+  contact_id: z.string().min(1).max(100).optional().openapi({ description: 'Offers: the contact of this inbox to offer (it needs an email address).' }),
+  contact_address: LowerCaseEmailAddress.optional().openapi({ description: 'Requests: the address of the contact asked for.' }),
+  note: z.string().max(2000).optional().openapi({ description: 'Requests: a word for the other inbox.' }),
+}).superRefine((v, ctx) => {
+  if (v.type === 'offer' && v.contact_id === undefined) ctx.addIssue({ code: 'custom', path: ['contact_id'], message: 'an offer names the contact_id to offer' });
+  if (v.type === 'request' && v.contact_address === undefined) ctx.addIssue({ code: 'custom', path: ['contact_address'], message: 'a request names the contact_address asked for' });
+}).openapi({ example: { type: 'offer', to_inbox_id: 'inb_01jd5x7k3m0000000000000000', contact_id: 'ctc_01jd5x7k3m0000000000000000' } });
+export type CreateShareInput = z.infer<typeof CreateShare>;
+
+export const Share = z.object({
+  share_id: z.string().openapi({ example: 'shr_01jd5x7k3m0000000000000000' }),
+  type: z.enum(['offer', 'request']),
+  status: z.enum(['pending', 'accepted', 'declined', 'expired']),
+  from_inbox_id: z.string(),
+  to_inbox_id: z.string(),
+  contact_address: z.string(),
+  note: z.string().nullable(),
+  created_at: z.string(),
+  expires_at: z.string().openapi({ description: 'A pending share expires then (30 days after it was made).' }),
+  resolved_at: z.string().nullable(),
+}).openapi('ContactShare');
+
+export const ShareParams = z.object({ share_id: z.string().min(1).max(100) });

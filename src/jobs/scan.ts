@@ -31,7 +31,7 @@ export interface ScanReport {
   advancedEvents: number;
   /** Events the occurrence index took in or extended ahead (src/calendar/occurrence-index.ts). */
   indexedEvents: number;
-  swept: { idempotencyKeys: number };
+  swept: { idempotencyKeys: number; shares: number };
 }
 
 /**
@@ -42,7 +42,7 @@ export interface ScanReport {
 export async function scanDue(db: Queryable, queue: AlertQueue, now: Date, fixed?: ScanWindow): Promise<ScanReport> {
   const window = fixed ?? await claimWindow(db, now);
   if (!window) {
-    return { window: null, recorded: { anniversaries: 0, reminders: 0, sequenceEmails: 0, routeReminders: 0 }, enqueued: 0, resent: 0, advancedEvents: 0, indexedEvents: 0, swept: { idempotencyKeys: 0 } };
+    return { window: null, recorded: { anniversaries: 0, reminders: 0, sequenceEmails: 0, routeReminders: 0 }, enqueued: 0, resent: 0, advancedEvents: 0, indexedEvents: 0, swept: { idempotencyKeys: 0, shares: 0 } };
   }
   try {
     const anniversaries = await dueAnniversaryFirings(db, window);

@@ -33,7 +33,7 @@ export const approvalSource: AgendaSource = {
         id: a.id, type: 'task', title: a.summary, date: '', due: null, overdue: false, pending: true,
         uid: null, due_date: null, categories: [],
         approval_id: a.id, action_type: a.action_type, token_label: a.token_label,
-        queued_at: queuedAt, expires_at: toIsoZ(new Date(a.expires_at)), route_id: null, recipient_id: null,
+        queued_at: queuedAt, expires_at: toIsoZ(new Date(a.expires_at)), route_id: null, recipient_id: null, share_id: null,
       },
     };
   }),

@@ -27,7 +27,7 @@ export const taskSource: AgendaSource = {
       id: t.uid, type: 'task', title: t.summary, date: t.due_date, due: t.due_date,
       overdue: t.due_date < window.startDate, pending: false,
       uid: t.uid, due_date: t.due_date, categories: t.categories,
-      approval_id: null, action_type: null, token_label: null, queued_at: null, expires_at: null, route_id: null, recipient_id: null,
+      approval_id: null, action_type: null, token_label: null, queued_at: null, expires_at: null, route_id: null, recipient_id: null, share_id: null,
     },
   })),
 };

@@ -59,7 +59,7 @@ export const workRouteSource: AgendaSource = {
       item: {
         id: r.recipient_id, type: 'task', title: `${REQUEST_TITLES[r.request_type]}: ${r.title}`, date: '', due: null, overdue: false, pending: true,
         uid: null, due_date: null, categories: [], approval_id: null, action_type: null, token_label: null,
-        queued_at: null, expires_at: null, route_id: r.id, recipient_id: r.recipient_id,
+        queued_at: null, expires_at: null, route_id: r.id, recipient_id: r.recipient_id, share_id: null,
       },
     };
     return [task, route];

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { pgTable, text, timestamp, integer, index, jsonb, primaryKey } from 'drizzle-orm/pg-core';
+import { pgEnum, pgTable, text, timestamp, integer, index, jsonb, primaryKey } from 'drizzle-orm/pg-core';
 import { inboxes } from './accounts';
 import { tsvector } from './types';
 
@@ -52,3 +52,41 @@ export const contactAnniversaries = pgTable('contact_anniversaries', {
   index('contact_anniversaries_inbox_idx').on(t.inboxId, t.month, t.day),
 ]);
 export type ContactAnniversaryRow = typeof contactAnniversaries.$inferSelect;
+
+export const shareTypeEnum = pgEnum('share_type', ['offer', 'request']);
+export type ShareType = (typeof shareTypeEnum.enumValues)[number];
+export const shareStatusEnum = pgEnum('share_status', ['pending', 'accepted', 'declined', 'expired']);
+export type ShareStatus = (typeof shareStatusEnum.enumValues)[number];
+
+/** A contact card as a share carries it (an offer's copy, taken when it was offered). */
+export type SharedCard = {
+  full_name: string;
+  emails: EmailEntry[];
+  phones: PhoneEntry[];
+  notes: string | null;
+  anniversaries: { type: string; date: string }[];
+};
+
+/**
+ * A contact offered to, or asked of, another inbox of the tenant (API.md §13). Only `to_inbox_id`
+ * decides; a pending share expires 30 days after it was made (the minute scan).
+ */
+export const contactShares = pgTable('contact_shares', {
+  id: text('id').primaryKey(),
+  fromInboxId: text('from_inbox_id').notNull().references(() => inboxes.id, { onDelete: 'cascade' }),
+  toInboxId: text('to_inbox_id').notNull().references(() => inboxes.id, { onDelete: 'cascade' }),
+  type: shareTypeEnum('type').notNull(),
+  status: shareStatusEnum('status').notNull(),
+  contactAddress: text('contact_address').notNull(),
+  note: text('note'),
+  /** An offer's card as it was when offered; null for a request (the holder's card is copied on accept). */
+  card: jsonb('card').$type<SharedCard>(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+}, (t) => [
+  index('contact_shares_to_idx').on(t.toInboxId, t.createdAt),
+  index('contact_shares_from_idx').on(t.fromInboxId, t.createdAt),
+  index('contact_shares_expiry_idx').on(t.expiresAt).where(sql`${t.status} = 'pending'`),
+]);
+export type ContactShareRow = typeof contactShares.$inferSelect;
