@@ -62,7 +62,8 @@ async function main() {
   // A sequence with one contact enrolled, and a route waiting on one recipient.
   const sequence = await api(base, 'POST', '/v1/sequences/', { token, body: { name: 'Follow-up', emails: [{ delay_days: 2, subject: 'Hello', body: 'One' }, { delay_days: 3, subject: 'x', body: 'Two' }] } });
   const enrollment = await api(base, 'POST', '/v1/sequences/enrollments/', { token, body: { sequence_id: sequence.sequence_id, contact_id: contact.id } });
-  const routeBody = () => JSON.stringify({ title: `Sign-off ${n++}`, request_type: 'approval', routing_mode: 'ordered', recipients: [{ kind: 'email', email: 'boss@example.com' }, { kind: 'email', email: 'cfo@example.com' }] });
+  let routeNo = 0;
+  const routeBody = () => JSON.stringify({ title: `Sign-off ${routeNo++}`, request_type: 'approval', routing_mode: 'ordered', recipients: [{ kind: 'email', email: 'boss@example.com' }, { kind: 'email', email: 'cfo@example.com' }] });
   const route = await api(base, 'POST', '/v1/work-routes/', { token, body: JSON.parse(routeBody()) });
   log('seeded');
 
