@@ -54,6 +54,8 @@ describe('work routes', () => {
     });
     expect(created.status).toBe(201);
     const route = created.body;
+    // The answer is exactly what a read shows.
+    expect((await call('GET', `/v1/work-routes/${route.route_id}/`, { token })).body).toEqual(route);
     expect(route).toMatchObject({
       title: 'Approve the Q3 budget', request_type: 'approval', routing_mode: 'ordered', status: 'active', due_at: '2099-01-01T17:00:00Z',
       waiting_on: 1, completed_recipients: 0, total_recipients: 3, source: null,
@@ -164,6 +166,7 @@ describe('work routes', () => {
 
     const draft = await call('POST', '/v1/work-routes/', { token, body: { title: 'Name the project', request_type: 'text_response', routing_mode: 'ordered', start: false, recipients: [{ kind: 'email', email: 'sam@example.com' }, { kind: 'email', email: 'kim@example.com' }] } });
     expect(draft.status).toBe(201);
+    expect((await call('GET', `/v1/work-routes/${draft.body.route_id}/`, { token })).body).toEqual(draft.body);
     expect(draft.body).toMatchObject({ status: 'draft', waiting_on: 0 });
     expect(draft.body.recipients.map((r: any) => r.status)).toEqual(['queued', 'queued']);
     const before = (await outbound(token)).length;

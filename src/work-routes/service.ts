@@ -17,6 +17,7 @@ import { newId } from '../http/ids';
 import type { Page } from '../http/pagination';
 import { recordWorkRouteCompleted } from '../alerts/emit';
 import { sendMessage, type SendContext } from '../mail/send';
+import { toIsoZ } from '../time/zones';
 import { DECISIONS_BY_TYPE, type CreateRouteInput, type Decision, type RespondInput } from './schemas';
 
 type RecipientRecord = {
@@ -155,9 +156,20 @@ export async function createRoute(ctx: SendContext, input: CreateRouteInput, due
            r.status::route_recipient_status, ${at}::timestamptz
     FROM w, jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
       AS r(id text, position int, kind text, email text, contact_id text, inbox_id text, status text)`);
-  const route = await readRoute(db, inbox, id);
+  // The route as the insert wrote it (timestamps rendered as the statements render them), so
+  // the answer costs no read back.
+  const route: RouteRecord = {
+    route_id: id, inbox_id: inbox.id, title: input.title, description: input.description ?? null,
+    request_type: input.request_type, routing_mode: input.routing_mode, status: input.start ? 'active' : 'draft',
+    due_at: dueAt ? toIsoZ(dueAt) : null, phrases, source_message_id: input.source?.message_id ?? null,
+    created_at: toIsoZ(now), updated_at: toIsoZ(now),
+    recipients: rows.map((r) => ({
+      recipient_id: r.id, kind: r.kind, email: r.email, contact_id: r.contact_id, inbox_id: r.inbox_id,
+      status: r.status as RouteRecipientStatus, responded_at: null, response_text: null, request_message_id: null,
+    })),
+  };
   await sendRequests(ctx, route, route.recipients.filter((r) => r.status === 'waiting'));
-  return getRoute(db, inbox, id);
+  return routeView(route);
 }
 
 /** A draft begins: its first recipients wait, and their request mails go out. */
@@ -259,9 +271,12 @@ export async function recordAnswer(ctx: SendContext, routeId: string, recipientI
         AND NOT EXISTS (SELECT 1 FROM ended) AND (SELECT waiting FROM counts) = 0
         AND EXISTS (SELECT 1 FROM work_routes w WHERE w.id = ${routeId} AND w.status = 'active' AND w.routing_mode = 'ordered')
       RETURNING r.id
+    ),
+    -- A route that goes on changed in its recipients only: its updated_at moves all the same.
+    touched AS (
+      UPDATE work_routes SET updated_at = ${at}::timestamptz WHERE id = ${routeId} AND NOT EXISTS (SELECT 1 FROM ended)
     )
     SELECT (SELECT status FROM ended) AS ended, (SELECT id FROM next) AS next`);
-  if (!moved?.ended) await touch(ctx, routeId);
   if (moved?.ended !== 'completed' && !moved?.next) return true;
   const route = await readRoute(ctx.db, ctx.inbox, routeId);
   if (moved.next) await sendRequests(ctx, route, route.recipients.filter((r) => r.recipient_id === moved.next));
@@ -272,11 +287,6 @@ export async function recordAnswer(ctx: SendContext, routeId: string, recipientI
     });
   }
   return true;
-}
-
-/** `updated_at` of a route that changed only in its recipients. */
-async function touch(ctx: SendContext, routeId: string): Promise<void> {
-  await ctx.db.execute(sql`UPDATE work_routes SET updated_at = ${ctx.now.toISOString()}::timestamptz WHERE id = ${routeId}`);
 }
 
 /** `POST …/responses/`: the creator answers for any recipient; a recipient inbox only for itself. */
