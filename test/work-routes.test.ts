@@ -207,6 +207,12 @@ describe('work routes', () => {
       if (path) expect(r.body.errors.map((e: any) => e.path), JSON.stringify(body)).toContain(path);
     }
     expect((await call('GET', '/v1/work-routes/?role=creator', { token })).body.total).toBe(2);
+    for (const q of ['role=boss', 'status=open', 'limit=0']) expectProblem(await call('GET', `/v1/work-routes/?${q}`, { token }), 400, 'validation_failed');
+    for (const body of [{ recipient_id: rid[1].recipient_id, decision: 'maybe' }, { decision: 'respond' }, { recipient_id: rid[1].recipient_id, decision: 'respond', text: 7 }]) {
+      expectProblem(await call('POST', `/v1/work-routes/${draft.body.route_id}/responses/`, { token, body }), 400, 'validation_failed');
+    }
+    expectProblem(await call('POST', `/v1/work-routes/${draft.body.route_id}/responses/`, { token, body: { recipient_id: 'rcp_nope', decision: 'respond' } }), 404, 'not_found');
+    expectProblem(await call('GET', '/v1/work-routes/rte_nope/', { token }), 404, 'not_found');
     const ref = await call('GET', '/v1/work-routes/reference/');
     expect(ref.status).toBe(200);
     expect(ref.body).toMatchObject({ resource: 'work_routes', request_types: ['approval', 'acknowledgement', 'text_response'], routing_modes: ['parallel', 'ordered'] });

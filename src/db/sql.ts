@@ -100,3 +100,18 @@ export function asDateOrNull(v: unknown): Date | null {
  * parameter into a list of parameters, which is not an array.
  */
 export const textArray = (list: readonly string[]) => sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(list)}::jsonb))`;
+
+/** The conditions that are given, joined by AND (a filter's optional parts). */
+export const allOf = (conds: readonly (SQL | undefined)[]): SQL =>
+  sql.join(conds.filter((c): c is SQL => c !== undefined), sql` AND `);
+
+/**
+ * A page of a listing and its exact total in one statement: `total` is a scalar count, `rows` a
+ * filtered and ordered SELECT (the page's LIMIT / OFFSET are added here).
+ */
+export async function pageOfRows<T>(db: Queryable, q: { total: SQL; rows: SQL; page: { limit: number; offset: number } }): Promise<{ total: number; results: T[] }> {
+  const row = await firstRowOf<{ total: number; results: T[] | null }>(db, sql`
+    SELECT (${q.total}) AS total,
+           (SELECT json_agg(p) FROM (${q.rows} LIMIT ${q.page.limit} OFFSET ${q.page.offset}) p) AS results`);
+  return { total: row?.total ?? 0, results: row?.results ?? [] };
+}

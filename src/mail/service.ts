@@ -3,7 +3,7 @@
  * Every read is one statement: a page and its exact total come back together.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { firstRowOf, isoZ, jsonRowsOf, type Queryable } from '../db/sql';
+import { allOf, firstRowOf, isoZ, jsonRowsOf, pageOfRows, type Queryable } from '../db/sql';
 import type { MessageDirection } from '../db/schema';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
@@ -18,13 +18,13 @@ export interface MessageFilter {
 }
 
 function messageWhere(inbox: Inbox, f: MessageFilter): SQL {
-  return sql.join([
+  return allOf([
     sql`m.inbox_id = ${inbox.id}`,
     f.direction ? sql`m.direction = ${f.direction}` : undefined,
     f.threadId ? sql`m.thread_id = ${f.threadId}` : undefined,
     f.after ? sql`m.sent_at >= ${f.after.toISOString()}::timestamptz` : undefined,
     f.before ? sql`m.sent_at < ${f.before.toISOString()}::timestamptz` : undefined,
-  ].filter((c): c is SQL => c !== undefined), sql` AND `);
+  ]);
 }
 
 /**
@@ -106,12 +106,12 @@ function threadView(t: ThreadRecord) {
 
 /** Newest activity first (the thread's last message), then id. */
 export async function listThreads(db: Queryable, inbox: Inbox, page: Page) {
-  const row = await firstRowOf<{ total: number; results: ThreadRecord[] | null }>(db, sql`
-    SELECT COALESCE((SELECT k.threads FROM mail_totals k WHERE k.inbox_id = ${inbox.id}), 0) AS total,
-           (SELECT json_agg(p) FROM (
-              SELECT ${threadColumns} FROM threads t WHERE t.inbox_id = ${inbox.id}
-              ORDER BY t.last_message_at DESC, t.id DESC LIMIT ${page.limit} OFFSET ${page.offset}) p) AS results`);
-  return { total: row?.total ?? 0, results: jsonRowsOf<ThreadRecord>(row?.results ?? []).map(threadView) };
+  const row = await pageOfRows<ThreadRecord>(db, {
+    total: sql`SELECT COALESCE((SELECT k.threads FROM mail_totals k WHERE k.inbox_id = ${inbox.id}), 0)`,
+    rows: sql`SELECT ${threadColumns} FROM threads t WHERE t.inbox_id = ${inbox.id} ORDER BY t.last_message_at DESC, t.id DESC`,
+    page,
+  });
+  return { total: row.total, results: jsonRowsOf<ThreadRecord>(row.results).map(threadView) };
 }
 
 /** At most this many messages come with a thread; the rest page through GET /v1/messages/?thread_id=. */

@@ -3,7 +3,7 @@
  * scan's side — recording due emails and what a send leaves behind — is `steps.ts`.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { firstRowOf, isoZ, rowsOf, sqlState, type Queryable } from '../db/sql';
+import { allOf, firstRowOf, isoZ, pageOfRows, rowsOf, sqlState, type Queryable } from '../db/sql';
 import type { EnrollmentStatus, SequenceEmail } from '../db/schema';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
@@ -39,12 +39,11 @@ export async function createSequence(db: Queryable, inbox: Inbox, input: CreateS
 }
 
 export async function listSequences(db: Queryable, inbox: Inbox, page: Page) {
-  const row = await firstRowOf<{ total: number; results: SequenceRecord[] | null }>(db, sql`
-    SELECT (SELECT count(*)::int FROM sequences WHERE inbox_id = ${inbox.id}) AS total,
-           (SELECT json_agg(p) FROM (
-              SELECT ${sequenceColumns} FROM sequences s WHERE s.inbox_id = ${inbox.id}
-              ORDER BY s.id LIMIT ${page.limit} OFFSET ${page.offset}) p) AS results`);
-  return { total: row?.total ?? 0, results: row?.results ?? [] };
+  return pageOfRows<SequenceRecord>(db, {
+    total: sql`SELECT count(*)::int FROM sequences WHERE inbox_id = ${inbox.id}`,
+    rows: sql`SELECT ${sequenceColumns} FROM sequences s WHERE s.inbox_id = ${inbox.id} ORDER BY s.id`,
+    page,
+  });
 }
 
 export async function getSequence(db: Queryable, inbox: Inbox, id: string): Promise<SequenceRecord> {
@@ -181,18 +180,18 @@ export interface EnrollmentFilter {
 
 /** Oldest first (by id, which is time-sortable). */
 export async function listEnrollments(db: Queryable, inbox: Inbox, f: EnrollmentFilter, page: Page) {
-  const where = sql.join([
+  const where = allOf([
     sql`e.inbox_id = ${inbox.id}`,
     f.sequenceId ? sql`e.sequence_id = ${f.sequenceId}` : undefined,
     f.contactId ? sql`e.contact_id = ${f.contactId}` : undefined,
     f.status ? sql`e.status = ${f.status}` : undefined,
-  ].filter((c): c is SQL => c !== undefined), sql` AND `);
-  const row = await firstRowOf<{ total: number; results: EnrollmentRecord[] | null }>(db, sql`
-    SELECT (SELECT count(*)::int FROM sequence_enrollments e WHERE ${where}) AS total,
-           (SELECT json_agg(p) FROM (
-              SELECT ${enrollmentColumns(sql`e`)} FROM sequence_enrollments e WHERE ${where}
-              ORDER BY e.id LIMIT ${page.limit} OFFSET ${page.offset}) p) AS results`);
-  return { total: row?.total ?? 0, results: (row?.results ?? []).map(enrollmentView) };
+  ]);
+  const { total, results } = await pageOfRows<EnrollmentRecord>(db, {
+    total: sql`SELECT count(*)::int FROM sequence_enrollments e WHERE ${where}`,
+    rows: sql`SELECT ${enrollmentColumns(sql`e`)} FROM sequence_enrollments e WHERE ${where} ORDER BY e.id`,
+    page,
+  });
+  return { total, results: results.map(enrollmentView) };
 }
 
 export async function getEnrollment(db: Queryable, inbox: Inbox, id: string): Promise<EnrollmentView> {

@@ -9,7 +9,7 @@
  */
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { inboxes } from '../db/schema';
-import { firstRowOf, isoZ, rowsOf, textArray, type Queryable } from '../db/sql';
+import { firstRowOf, isoZ, pageOfRows, rowsOf, textArray, type Queryable } from '../db/sql';
 import type { RoutePhrases, RouteRecipientKind, RouteRecipientStatus, RouteRequestType, RouteStatus, RoutingMode } from '../db/schema';
 import type { Inbox } from '../http/context';
 import { ApiError } from '../http/errors';
@@ -93,12 +93,12 @@ export async function listRoutes(db: Queryable, inbox: Inbox, f: RouteFilter, pa
   const ids = f.role === 'creator' ? mine : f.role === 'recipient' ? addressed : sql`${mine} UNION ${addressed}`;
   const role = sql`w.id IN (${ids})`;
   const where = f.status ? sql`${role} AND w.status = ${f.status}` : role;
-  const row = await firstRowOf<{ total: number; results: RouteRecord[] | null }>(db, sql`
-    SELECT (SELECT count(*)::int FROM work_routes w WHERE ${where}) AS total,
-           (SELECT json_agg(p) FROM (
-              SELECT ${routeColumns(sql`w`)} FROM work_routes w WHERE ${where}
-              ORDER BY w.id LIMIT ${page.limit} OFFSET ${page.offset}) p) AS results`);
-  return { total: row?.total ?? 0, results: (row?.results ?? []).map(routeView) };
+  const { total, results } = await pageOfRows<RouteRecord>(db, {
+    total: sql`SELECT count(*)::int FROM work_routes w WHERE ${where}`,
+    rows: sql`SELECT ${routeColumns(sql`w`)} FROM work_routes w WHERE ${where} ORDER BY w.id`,
+    page,
+  });
+  return { total, results: results.map(routeView) };
 }
 
 // ── Creating and starting ─────────────────────────────────────────────────────────────────────
