@@ -10,6 +10,7 @@ export default defineConfig({
           DATABASE_URL: inject('databaseUrl'),
           DB_LOCAL_ENDPOINT: inject('localEndpoint'),
           ADMIN_TOKEN: 'test-admin-token',
+          FILE_LINK_SECRET: 'test-file-link-secret',
           ALLOW_PRIVATE_WEBHOOKS: 'true',
           ALLOW_TEST_CLOCK: 'true',
         },

@@ -13,10 +13,11 @@ import { docsPage } from './http/docs';
 import { accountsRouter } from './accounts/routes';
 import { approvalsRouter } from './approvals/routes';
 import { utilsRouter } from './utils/routes';
-import { resourceRouters, publicPaths } from './routers';
+import { resourceRouters, publicPaths, rawBodyRoutes } from './routers';
 
-/** Paths under /v1/ that answer without a token (the public event catalogue). */
-const isPublic = (path: string) => publicPaths.some((p) => path === p || path === p.slice(0, -1));
+/** Paths under /v1/ that answer without a token (the public references, signed file links). */
+const isPublic = (path: string) =>
+  publicPaths.some((p) => (p.endsWith('*') ? path.startsWith(p.slice(0, -1)) : path === p || path === p.slice(0, -1)));
 
 const authenticateV1: MiddlewareHandler<AppEnv> = (c, next) => (isPublic(c.req.path) ? next() : authenticate(c, next));
 
@@ -37,7 +38,7 @@ export function buildApp() {
   });
   app.use('*', requestId, methodNotAllowed(() => app.routes), validText, clock);
   app.get('/docs', (c) => c.html(docsPage()));
-  app.use('*', database, jsonBody);
+  app.use('*', database, jsonBody(rawBodyRoutes));
   app.use('/v1/*', authenticateV1, idempotency);
 
   app.get('/health', async (c) => {

@@ -13,6 +13,7 @@ const ConfigSchema = z.object({
   DATABASE_URL: z.string().min(1, 'must be set (a postgres:// connection string)'),
   DB_LOCAL_ENDPOINT: z.string().min(1).optional(),
   ADMIN_TOKEN: z.string().min(1).optional(),
+  FILE_LINK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   ALLOW_PRIVATE_WEBHOOKS: flag,
   ALLOW_TEST_CLOCK: flag,
 });
@@ -22,6 +23,8 @@ export interface Config {
   /** `host:port` of the local stand-in for Neon's endpoint (HTTP and WebSocket); unset in production. */
   localEndpoint: string | null;
   adminToken: string | null;
+  /** The key signed file links are made with (HMAC-SHA256); without it no link can be minted. */
+  fileLinkSecret: string | null;
   allowPrivateWebhooks: boolean;
   /** Only tests set this: lets `X-Test-Now` move the service's clock. Never in production. */
   allowTestClock: boolean;
@@ -41,6 +44,7 @@ export function loadConfig(env: Env): Config {
     databaseUrl: v.DATABASE_URL,
     localEndpoint: v.DB_LOCAL_ENDPOINT ?? null,
     adminToken: v.ADMIN_TOKEN ?? null,
+    fileLinkSecret: v.FILE_LINK_SECRET ?? null,
     allowPrivateWebhooks: v.ALLOW_PRIVATE_WEBHOOKS,
     allowTestClock: v.ALLOW_TEST_CLOCK,
   };

@@ -10,7 +10,7 @@ import { parseAnniversaryDate } from '../src/time/anniversaries';
 import { instantToWall } from '../src/time/zones';
 import { monthSpans } from '../src/agenda/sources/anniversaries';
 import { wallClock } from '../src/agenda/wall-clock';
-import { AgendaAnniversaryItem, AgendaEventItem, AgendaSuggestionItem, AgendaTaskItem, AgendaThreadItem, AgendaWorkRouteItem } from '../src/agenda/schemas';
+import { AgendaAnniversaryItem, AgendaEventItem, AgendaFileItem, AgendaSuggestionItem, AgendaTaskItem, AgendaThreadItem, AgendaWorkRouteItem } from '../src/agenda/schemas';
 import { compareAgenda } from '../src/agenda/order';
 import type { Ranked } from '../src/agenda/types';
 import type { z } from '@hono/zod-openapi';
@@ -222,11 +222,12 @@ describe('agenda: every type, in order', () => {
     anniversary: ['id', 'type', 'title', 'date', 'contact_id', 'contact_name', 'anniversary_type', 'anniversary_date', 'years'],
     thread: ['id', 'type', 'title', 'date', 'sent_at', 'to', 'thread_id', 'message_id'],
     suggestion: ['id', 'type', 'title', 'date', 'start', 'start_at', 'duration', 'location', 'time_zone', 'message_id', 'confirm_url', 'dismiss_url'],
+    file: ['id', 'type', 'title', 'date', 'file_id', 'file_type', 'version', 'updated_at'],
     work_route: ['id', 'type', 'title', 'date', 'due', 'status', 'role', 'request_type', 'waiting_on', 'completed_recipients', 'total_recipients', 'route_id', 'recipient_id'],
   };
   const SCHEMAS: Record<string, z.ZodObject> = {
     task: AgendaTaskItem, event: AgendaEventItem, anniversary: AgendaAnniversaryItem, thread: AgendaThreadItem, suggestion: AgendaSuggestionItem,
-    work_route: AgendaWorkRouteItem,
+    file: AgendaFileItem, work_route: AgendaWorkRouteItem,
   };
   const DATE = /^\d{4}-\d{2}-\d{2}$/;
   const WALL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
@@ -288,7 +289,7 @@ describe('agenda: every type, in order', () => {
     const doc = (await call('GET', '/openapi.json')).body;
     const names = {
       task: 'AgendaTaskItem', event: 'AgendaEventItem', anniversary: 'AgendaAnniversaryItem', thread: 'AgendaThreadItem', suggestion: 'AgendaSuggestionItem',
-      work_route: 'AgendaWorkRouteItem',
+      file: 'AgendaFileItem', work_route: 'AgendaWorkRouteItem',
     } as const;
     for (const [type, name] of Object.entries(names)) {
       const declared = doc.components.schemas[name];

@@ -113,6 +113,13 @@ const ROUTES: PatchRoute[] = [
     },
   },
   {
+    name: 'files', scopes: ['files:read', 'files:write'], write: 'files:write',
+    async setup() {
+      const path = `/v1/files/${(await created('/v1/files/', { name: 'Patched.txt', file_type: 'document' })).file_id}/`;
+      return { path, read: reader(path), one: { name: 'Renamed.txt' } };
+    },
+  },
+  {
     name: 'inbox settings', scopes: ['settings:read', 'settings:write'], write: 'settings:write', inboxInPath: true,
     async setup() {
       const path = `/v1/inboxes/${t.inboxId}/settings/`;
@@ -198,7 +205,7 @@ describe('PATCH rule and inbox_id in /openapi.json', () => {
     const paths = patches.map((p) => p.path).sort();
     expect(paths).toEqual([
       '/v1/alerts/{alert_id}/', '/v1/calendar/collections/{id}/', '/v1/calendar/events/{event_id}/',
-      '/v1/contacts/{id}/', '/v1/context/{label_id}/', '/v1/inboxes/{inbox_id}/settings/',
+      '/v1/contacts/{id}/', '/v1/context/{label_id}/', '/v1/files/{id}/', '/v1/inboxes/{inbox_id}/settings/',
       '/v1/sequences/enrollments/{id}/', '/v1/sequences/{id}/', '/v1/tasks/{uid}/',
     ]);
   });

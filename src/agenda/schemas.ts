@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { InboxQuery } from '../http/fields';
+import { FILE_TYPES } from '../db/schema';
 import { DEFAULT_DAYS, MAX_DAYS, MIN_DAYS } from './window';
 
 export const AgendaQuery = InboxQuery.extend({
@@ -118,8 +119,19 @@ export const AgendaWorkRouteItem = z.object({
   recipient_id: z.string().nullable().openapi({ description: 'For a recipient inbox: the recipient it answers as; null for the creator.' }),
 }).openapi('AgendaWorkRouteItem');
 
-/** The file type joins this union when its source lands. */
-export const AgendaItem = z.discriminatedUnion('type', [AgendaTaskItem, AgendaEventItem, AgendaAnniversaryItem, AgendaThreadItem, AgendaSuggestionItem, AgendaWorkRouteItem]).openapi('AgendaItem');
+export const AgendaFileItem = z.object({
+  ...base,
+  id: z.string().openapi({ description: 'The file\'s id.', example: 'fil_01jd5x7k3m0000000000000000' }),
+  type: z.literal('file'),
+  title: z.string().openapi({ description: 'The file\'s name.', example: 'Leads.csv' }),
+  date: localDate.openapi({ description: 'The date it was created, in the inbox zone (yesterday or today).' }),
+  file_id: z.string().openapi({ description: 'Same as `id`.' }),
+  file_type: z.enum(FILE_TYPES),
+  version: z.number().int(),
+  updated_at: instant,
+}).openapi('AgendaFileItem');
+
+export const AgendaItem = z.discriminatedUnion('type', [AgendaTaskItem, AgendaEventItem, AgendaAnniversaryItem, AgendaThreadItem, AgendaSuggestionItem, AgendaFileItem, AgendaWorkRouteItem]).openapi('AgendaItem');
 
 export type AgendaTaskItem = z.infer<typeof AgendaTaskItem>;
 export type AgendaEventItem = z.infer<typeof AgendaEventItem>;
@@ -127,6 +139,7 @@ export type AgendaAnniversaryItem = z.infer<typeof AgendaAnniversaryItem>;
 export type AgendaThreadItem = z.infer<typeof AgendaThreadItem>;
 export type AgendaSuggestionItem = z.infer<typeof AgendaSuggestionItem>;
 export type AgendaWorkRouteItem = z.infer<typeof AgendaWorkRouteItem>;
+export type AgendaFileItem = z.infer<typeof AgendaFileItem>;
 export type AgendaItem = z.infer<typeof AgendaItem>;
 
 export const AgendaWindow = z.object({

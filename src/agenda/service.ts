@@ -13,9 +13,10 @@ import { threadSource } from './sources/threads';
 import { suggestionSource } from './sources/suggestions';
 import { workRouteSource } from './sources/work-routes';
 import { shareSource } from './sources/shares';
+import { fileSource } from './sources/files';
 
 /** Every kind of item the agenda shows; a new kind is one more module here. */
-export const AGENDA_SOURCES: readonly AgendaSource[] = [approvalSource, taskSource, eventSource, anniversarySource, threadSource, suggestionSource, workRouteSource, shareSource];
+export const AGENDA_SOURCES: readonly AgendaSource[] = [approvalSource, taskSource, eventSource, anniversarySource, threadSource, suggestionSource, workRouteSource, shareSource, fileSource];
 
 /**
  * The agenda in one database round trip: every source's rows come back as one JSON array

@@ -27,8 +27,8 @@ export interface AgendaContext {
   window: AgendaWindow;
 }
 
-/** The item shapes, one per type (src/agenda/schemas.ts); the seed's later types join the union. */
-export type { AgendaTaskItem, AgendaEventItem, AgendaAnniversaryItem, AgendaThreadItem, AgendaSuggestionItem, AgendaWorkRouteItem } from './schemas';
+/** The item shapes, one per type (src/agenda/schemas.ts): the seed's seven. */
+export type { AgendaTaskItem, AgendaEventItem, AgendaAnniversaryItem, AgendaThreadItem, AgendaSuggestionItem, AgendaFileItem, AgendaWorkRouteItem } from './schemas';
 
 /** An item plus what it sorts by; `id` is the stable last tie-break. */
 export interface Ranked<T extends AgendaItem = AgendaItem> {

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../http/context';
+import { putExactly } from '../files/service';
 import { queueApproval } from './service';
 
 /**
@@ -13,6 +14,13 @@ export async function holdForApproval(c: Context<AppEnv>): Promise<Response | nu
   if (!p.requiresApproval.includes(scope)) return null;
   const url = new URL(c.req.url);
   const body = c.get('body');
+  // An upload's bytes wait in R2, not in the approval row (src/files/routes.ts).
+  const rawLength = c.get('rawBodyLength');
+  let held: { key: string; contentType: string } | null = null;
+  if (rawLength !== null) {
+    held = { key: `held/${p.inbox.id}/${crypto.randomUUID()}`, contentType: c.req.header('content-type')?.trim() || 'application/octet-stream' };
+    await putExactly(c.env.FILES, held.key, c.req.raw.body, rawLength, held.contentType);
+  }
   const approval = await queueApproval(c.get('db'), p.inbox, {
     tokenId: p.tokenId,
     tokenLabel: p.label,
@@ -20,6 +28,8 @@ export async function holdForApproval(c: Context<AppEnv>): Promise<Response | nu
     method: c.req.method,
     path: url.pathname + url.search,
     body: body === undefined ? null : JSON.stringify(body),
+    heldObject: held?.key ?? null,
+    heldContentType: held?.contentType ?? null,
     ifMatch: c.req.header('if-match') ?? null,
     now: c.get('now'),
   });

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from '../http/router';
 import { requireScope } from '../http/auth';
-import { replayApproved } from './replay';
+import { discardHeldBody, replayApproved } from './replay';
 import { errorResponses } from '../http/openapi';
 import { InboxQuery } from '../http/fields';
 import { Approval, ApprovalParams } from './schemas';
@@ -36,6 +36,7 @@ approvalsRouter.openapi(createRoute({
   // The call runs as the token that made it (even if since revoked: a person approved it).
   const res = await replayApproved(c, approval);
   await recordApprovalResult(db, approval.id, res.status);
+  await discardHeldBody(c, approval);
   return c.body(null, 204);
 });
 
@@ -47,6 +48,7 @@ approvalsRouter.openapi(createRoute({
 }), async (c) => {
   const p = c.get('principal');
   const decidedBy = p.kind === 'agent' ? p.tokenId : p.kind === 'session' ? p.userId : 'admin';
-  await decideApproval(c.get('db'), c.get('inbox'), c.req.valid('param').approval_id, 'rejected', decidedBy, p.kind === 'agent' ? p.tokenId : null, c.get('now'));
+  const approval = await decideApproval(c.get('db'), c.get('inbox'), c.req.valid('param').approval_id, 'rejected', decidedBy, p.kind === 'agent' ? p.tokenId : null, c.get('now'));
+  await discardHeldBody(c, approval);
   return c.body(null, 204);
 });

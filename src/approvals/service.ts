@@ -19,6 +19,9 @@ export interface HeldCall {
   path: string;
   body: string | null;
   ifMatch: string | null;
+  /** A non-JSON body's bytes, already in R2 (FILES) under this key, and their content type. */
+  heldObject: string | null;
+  heldContentType: string | null;
   now: Date;
 }
 
@@ -52,6 +55,8 @@ export async function queueApproval(db: Queryable, inbox: Inbox, call: HeldCall)
     path: call.path,
     body: call.body,
     ifMatch: call.ifMatch,
+    heldObject: call.heldObject,
+    heldContentType: call.heldContentType,
     status: 'pending',
     queuedAt: call.now,
     expiresAt: new Date(call.now.getTime() + APPROVAL_TTL_MS),

@@ -9,7 +9,7 @@ import type { InboxRow } from '../db/schema';
 export const ALL_SCOPES = [
   'contacts:read', 'contacts:write', 'contacts:delete', 'calendar:read', 'calendar:write', 'calendar:delete',
   'task:read', 'task:write', 'alerts:read', 'alerts:write', 'approvals:read', 'approvals:write',
-  'context:read', 'context:write', 'settings:read', 'settings:write', 'email:read', 'email:send', 'email:write', 'sequences:read', 'sequences:write', 'work_routes:read', 'work_routes:write', 'read',
+  'context:read', 'context:write', 'settings:read', 'settings:write', 'email:read', 'email:send', 'email:write', 'sequences:read', 'sequences:write', 'work_routes:read', 'work_routes:write', 'files:read', 'files:write', 'read',
 ] as const;
 export type Scope = (typeof ALL_SCOPES)[number];
 
@@ -64,6 +64,8 @@ export interface AppEnv {
     db: Db;
     /** Parsed JSON body (undefined when the request had none). */
     body: unknown;
+    /** The body's declared length when a route takes it raw (a file upload), else null. */
+    rawBodyLength: number | null;
     principal: Principal;
     inbox: Inbox;
     /** The scope the matched route requires (set by requireScope). */

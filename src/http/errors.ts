@@ -4,7 +4,7 @@ export type ErrorCode =
   | 'validation_failed' | 'not_found' | 'unauthorized' | 'forbidden' | 'insufficient_scope'
   | 'inbox_id_required' | 'conflict' | 'precondition_failed' | 'idempotency_key_reused'
   | 'rate_limited' | 'payload_too_large' | 'unsupported_media_type' | 'method_not_allowed'
-  | 'send_failed' | 'internal';
+  | 'send_failed' | 'length_required' | 'service_unavailable' | 'internal';
 
 export interface FieldError {
   path: string;
@@ -26,6 +26,8 @@ const TITLES: Record<ErrorCode, string> = {
   unsupported_media_type: 'Unsupported media type',
   method_not_allowed: 'Method not allowed',
   send_failed: 'Send failed',
+  length_required: 'Length required',
+  service_unavailable: 'Service unavailable',
   internal: 'Internal error',
 };
 

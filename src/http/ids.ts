@@ -1,7 +1,7 @@
 // Prefixed, time-sortable ids: 10 chars of millisecond time + 16 of randomness, Crockford base32.
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
-export type IdPrefix = 'ten' | 'usr' | 'inb' | 'ses' | 'tok' | 'apr' | 'cal' | 'ctc' | 'lbl' | 'evt' | 'tsk' | 'alr' | 'dlv' | 'msg' | 'req' | 'thr' | 'seq' | 'enr' | 'rte' | 'rcp' | 'shr';
+export type IdPrefix = 'ten' | 'usr' | 'inb' | 'ses' | 'tok' | 'apr' | 'cal' | 'ctc' | 'lbl' | 'evt' | 'tsk' | 'alr' | 'dlv' | 'msg' | 'req' | 'thr' | 'seq' | 'enr' | 'rte' | 'rcp' | 'shr' | 'fil';
 
 export function newId(prefix: IdPrefix, at: number = Date.now()): string {
   let time = '';

@@ -209,41 +209,61 @@ export async function readCapped(stream: ReadableStream<Uint8Array> | null, limi
   return out;
 }
 
+/** A route whose body is bytes, not JSON (a file upload): streamed by its handler, never read here. */
+export interface RawBodyRoute {
+  method: string;
+  path: RegExp;
+  maxBytes: number;
+}
+
 /**
  * Reads and checks the body once, before auth, so every route sees the same answers:
  * 413 over 1 MiB (by Content-Length before reading, else while reading), 400 for a malformed
  * Content-Length, 415 for a non-JSON body, 400 for malformed JSON, for JSON nested deeper than
  * 64 levels and for text Postgres cannot hold. The route validators read the same parsed text.
+ * A raw-body route's body is left unread; it must declare its length (411) within its own
+ * limit (413), so nothing is streamed that would be refused.
  */
-export const jsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const declared = declaredLength(c.req.header('content-length'));
-  const method = c.req.method;
-  if (method === 'GET' || method === 'HEAD' || method === 'DELETE' || method === 'OPTIONS') return next();
-  if (declared !== undefined && declared > MAX_BODY_BYTES) throw tooLarge();
-  const raw = await readCapped(c.req.raw.body);
-  if (raw.byteLength === 0) {
-    c.set('body', undefined);
-    cacheText(c, '');
-    return next();
-  }
-  if (!isJson(c.req.header('content-type'))) {
-    throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json.');
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(raw);
-  } catch {
-    throw ApiError.badRequest('The body is not valid UTF-8.');
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw ApiError.badRequest('The body is not valid JSON.');
-  }
-  const invalid = invalidText(body);
-  if (invalid.length) throw ApiError.validation(invalid);
-  c.set('body', body);
-  cacheText(c, text);
-  await next();
-};
+export function jsonBody(rawRoutes: readonly RawBodyRoute[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const declared = declaredLength(c.req.header('content-length'));
+    const method = c.req.method;
+    c.set('rawBodyLength', null);
+    if (method === 'GET' || method === 'HEAD' || method === 'DELETE' || method === 'OPTIONS') return next();
+    const raw = rawRoutes.find((r) => r.method === method && r.path.test(c.req.path));
+    if (raw) {
+      if (declared === undefined) throw new ApiError(411, 'length_required', 'Send the upload with a Content-Length.');
+      if (declared > raw.maxBytes) throw new ApiError(413, 'payload_too_large', `Uploads are limited to ${raw.maxBytes} bytes.`);
+      c.set('body', undefined);
+      c.set('rawBodyLength', declared);
+      return next();
+    }
+    if (declared !== undefined && declared > MAX_BODY_BYTES) throw tooLarge();
+    const bytes = await readCapped(c.req.raw.body);
+    if (bytes.byteLength === 0) {
+      c.set('body', undefined);
+      cacheText(c, '');
+      return next();
+    }
+    if (!isJson(c.req.header('content-type'))) {
+      throw new ApiError(415, 'unsupported_media_type', 'Send the body as application/json.');
+    }
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    } catch {
+      throw ApiError.badRequest('The body is not valid UTF-8.');
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw ApiError.badRequest('The body is not valid JSON.');
+    }
+    const invalid = invalidText(body);
+    if (invalid.length) throw ApiError.validation(invalid);
+    c.set('body', body);
+    cacheText(c, text);
+    await next();
+  };
+}

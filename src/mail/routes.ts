@@ -6,6 +6,7 @@ import { ApiError } from '../http/errors';
 import { errorResponses, queuedResponse, json, body } from '../http/openapi';
 import { pageEnvelope, pageOf, pageSchema } from '../http/pagination';
 import { withInbox } from '../http/fields';
+import { dispositionOf } from '../http/download';
 import { parseStart } from '../calendar/schedule';
 import { Event } from '../calendar/schemas';
 import * as S from './schemas';
@@ -90,12 +91,6 @@ mailRouter.openapi(createRoute({
   request: { params: S.MessageParams, query: S.InboxQuery },
   responses: { 200: json(S.Message, 'The message.'), ...errorResponses },
 }), async (c) => c.json(await svc.getMessage(c.get('db'), c.get('inbox'), c.req.valid('param').message_id), 200));
-
-/** A filename as a Content-Disposition parameter: ASCII fallback plus the RFC 5987 UTF-8 form. */
-function dispositionOf(filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
-}
 
 mailRouter.openapi(createRoute({
   method: 'get', path: '/v1/messages/{message_id}/attachments/{index}/', tags: ['Messages'], summary: 'Get an attachment\'s bytes',

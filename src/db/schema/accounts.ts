@@ -81,6 +81,12 @@ export const approvals = pgTable('approvals', {
   body: text('body'),
   /** Conditional headers of the held call (If-Match), replayed with it. */
   ifMatch: text('if_match'),
+  /**
+   * A held call whose body is not JSON (a file upload) keeps its bytes in R2 (binding FILES)
+   * under this key, with their content type; `body` is then null. Deleted once decided.
+   */
+  heldObject: text('held_object'),
+  heldContentType: text('held_content_type'),
   status: approvalStatusEnum('status').notNull().default('pending'),
   resultStatus: integer('result_status'),
   queuedAt: timestamp('queued_at', { withTimezone: true }).notNull(),

@@ -7,3 +7,4 @@ export * from './alerts';
 export * from './mail';
 export * from './sequences';
 export * from './work-routes';
+export * from './files';
