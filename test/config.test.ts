@@ -6,9 +6,9 @@ const base = { DATABASE_URL: 'postgres://u:secret-password@db.example/x' } as un
 const withVars = (vars: Record<string, string | undefined>) => ({ ...base, ...vars }) as unknown as Env;
 
 describe('configuration', () => {
-  it('defaults: flags off, no local endpoint, no admin token', () => {
+  it('defaults: flags off, no local endpoint, no admin token, no link secret', () => {
     expect(loadConfig(base)).toEqual({
-      databaseUrl: 'postgres://u:secret-password@db.example/x', localEndpoint: null, adminToken: null,
+      databaseUrl: 'postgres://u:secret-password@db.example/x', localEndpoint: null, adminToken: null, fileLinkSecret: null,
       allowPrivateWebhooks: false, allowTestClock: false,
     });
   });
@@ -18,6 +18,7 @@ describe('configuration', () => {
     [{ ALLOW_PRIVATE_WEBHOOKS: 'false' }, { allowPrivateWebhooks: false }],
     [{ ALLOW_TEST_CLOCK: 'true' }, { allowTestClock: true }],
     [{ DB_LOCAL_ENDPOINT: '127.0.0.1:5433', ADMIN_TOKEN: 'tok' }, { localEndpoint: '127.0.0.1:5433', adminToken: 'tok' }],
+    [{ FILE_LINK_SECRET: 'a-long-link-signing-secret' }, { fileLinkSecret: 'a-long-link-signing-secret' }],
   ])('reads %j', (vars, expected) => {
     expect(loadConfig(withVars(vars))).toMatchObject(expected);
   });
@@ -27,6 +28,7 @@ describe('configuration', () => {
     [{ ALLOW_PRIVATE_WEBHOOKS: 'yes' }, 'ALLOW_PRIVATE_WEBHOOKS'],
     [{ ALLOW_TEST_CLOCK: 'TRUE' }, 'ALLOW_TEST_CLOCK'],
     [{ DB_LOCAL_ENDPOINT: '' }, 'DB_LOCAL_ENDPOINT'],
+    [{ FILE_LINK_SECRET: 'short' }, 'FILE_LINK_SECRET'],
   ])('refuses %j, naming the var and never echoing a value', (vars, name) => {
     let thrown: unknown;
     try {

@@ -1,7 +1,8 @@
 // `npm run bench:agenda`: GET /v1/agenda/ against a large inbox, through `wrangler dev`.
 //
-// Seeds one inbox with 10,000 contacts (each with a birthday), 10,000 events (5% recurring) and
-// 5,000 tasks by bulk SQL, then reports p50/p95 latency of `?days=7` and `?days=30`, and counts
+// Seeds one inbox with every agenda source by bulk SQL — 10,000 contacts (each with a birthday),
+// 10,000 events (5% recurring), 5,000 tasks, 10,000 messages in 2,000 threads (missed replies)
+// with 100 open suggestions, 1,000 files, 200 work routes and a few held approvals — then reports p50/p95 latency of `?days=7` and `?days=30`, and counts
 // the SQL statements one agenda call runs. Counting is done by the server itself:
 // pg_stat_statements (preloaded on the embedded PostgreSQL, which is restarted once for it) is
 // reset, one agenda call is made, and every statement executed in the bench database is listed
@@ -11,11 +12,16 @@
 // BENCH_SCALE=0.05 shrinks the seed for a quick end-to-end check (see lib.mjs).
 import { pathToFileURL } from 'node:url';
 import { api, createTenantWithToken, log, runBench, scaled, startBenchStack, timeRequests } from './lib.mjs';
+import { seedMail } from './seed-mail.mjs';
 
 const CONTACTS = scaled(10_000);
 const EVENTS = scaled(10_000);
 const RECURRING_SHARE = 0.05;
 const TASKS = scaled(5_000);
+const MESSAGES = scaled(10_000);
+const SUGGESTIONS = scaled(100);
+const FILES = scaled(1_000);
+const ROUTES = scaled(200);
 const RUNS = { 7: 200, 30: 100 };
 const WARMUP = 10;
 
@@ -94,8 +100,33 @@ export async function seed(db, inboxId, personal, tasksCalendar) {
            'pending', now() - i * interval '1 hour', now() - i * interval '1 hour' + interval '24 hours'
     FROM generate_series(1, 10) i`, [inboxId]);
 
+  await seedMail(db, inboxId, 'bench@bench.test', { messages: MESSAGES, suggestions: SUGGESTIONS });
+
+  // Files, one every 2.4 hours over the last 100 days (so about 20 since yesterday), spread over the types.
+  await db.query(`
+    INSERT INTO files (id, inbox_id, name, file_type, version, size, content_type, created_at, updated_at)
+    SELECT 'fil_bench_' || lpad(i::text, 6, '0'), $1, 'File ' || i || '.csv',
+           ((ARRAY['spreadsheet', 'document', 'image', 'video', 'template', 'skill', 'other'])[1 + i % 7])::file_type,
+           1 + i % 3, 1000 + i, 'text/csv', now() - i * interval '144 minutes', now() - i * interval '144 minutes'
+    FROM generate_series(1, $2::int) i`, [inboxId, FILES]);
+
+  // Work routes created by this inbox, three recipients each; a quarter still active (the rest ended).
+  await db.query(`
+    INSERT INTO work_routes (id, inbox_id, title, request_type, routing_mode, status, due_at, created_at, updated_at)
+    SELECT 'rte_bench_' || lpad(i::text, 5, '0'), $1, 'Route ' || i,
+           ((ARRAY['approval', 'acknowledgement', 'text_response'])[1 + i % 3])::route_request_type,
+           (CASE WHEN i % 2 = 0 THEN 'ordered' ELSE 'parallel' END)::routing_mode,
+           (CASE WHEN i % 4 = 0 THEN 'active' ELSE 'completed' END)::route_status,
+           CASE WHEN i % 3 = 0 THEN now() + (i % 20) * interval '1 day' END, now() - i * interval '1 day', now()
+    FROM generate_series(1, $2::int) i`, [inboxId, ROUTES]);
+  await db.query(`
+    INSERT INTO route_recipients (id, route_id, inbox_id, position, kind, email, status, created_at)
+    SELECT 'rcp_bench_' || lpad(i::text, 5, '0') || '_' || k, 'rte_bench_' || lpad(i::text, 5, '0'), $1, k, 'email', 'signer' || k || '@example.com',
+           (CASE WHEN i % 4 <> 0 OR k = 0 THEN 'approved' WHEN k = 1 THEN 'waiting' ELSE 'queued' END)::route_recipient_status, now()
+    FROM generate_series(1, $2::int) i, generate_series(0, 2) k`, [inboxId, ROUTES]);
+
   await db.query('ANALYZE');
-  log(`seeded ${CONTACTS} contacts (+ birthdays), ${EVENTS} events (${recurring} recurring), ${TASKS} tasks in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(`seeded ${CONTACTS} contacts (+ birthdays), ${EVENTS} events (${recurring} recurring), ${TASKS} tasks, ${MESSAGES} messages, ${FILES} files, ${ROUTES} routes in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
 // ---------------------------------------------------------------------------------------------
