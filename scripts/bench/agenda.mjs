@@ -140,12 +140,16 @@ async function timeAgenda(base, token, days, runs) {
   return { days, runs, p50: t.p50, p95: t.p95, max: t.max, count: last.count, byType };
 }
 
-async function statementsOfOneCall(db, base, token) {
+/**
+ * The statements `calls` agenda calls ran, each with its call count and mean execution time in
+ * the database: what the database spends, apart from the link and the Worker's own shaping.
+ */
+async function statementsOfCalls(db, base, token, calls) {
   const dbName = (await db.query('SELECT current_database() AS d')).rows[0].d;
   await db.query('SELECT pg_stat_statements_reset()');
-  await api(base, 'GET', '/v1/agenda/?days=7', { token });
+  for (let i = 0; i < calls; i++) await api(base, 'GET', '/v1/agenda/?days=7', { token });
   const { rows } = await db.query(`
-    SELECT s.calls::int AS calls, left(regexp_replace(s.query, '\\s+', ' ', 'g'), 110) AS query
+    SELECT s.calls::int AS calls, s.mean_exec_time AS mean_ms, left(regexp_replace(s.query, '\\s+', ' ', 'g'), 110) AS query
     FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
     WHERE d.datname = $1 AND s.query NOT ILIKE '%pg_stat_statements%'
     ORDER BY s.calls DESC, s.query`, [dbName]);
@@ -182,16 +186,20 @@ async function main() {
   await seed(db, inboxId, cals.find((c) => c.kind === 'personal').id, cals.find((c) => c.kind === 'tasks').id);
 
   const results = [await timeAgenda(base, token, 7, RUNS[7]), await timeAgenda(base, token, 30, RUNS[30])];
+  // What any call costs on this machine (wrangler dev's proxy, the Worker, one SELECT 1): the floor under the figures below.
+  const floor = await timeRequests(() => api(base, 'GET', '/health'), { runs: RUNS[7], warmup: WARMUP });
+  console.log(`\nGET /health (the machine's floor: wrangler dev, the Worker, SELECT 1): p50=${floor.p50.toFixed(1)} ms  p95=${floor.p95.toFixed(1)} ms`);
   console.log('\nGET /v1/agenda/ through wrangler dev (agent token, sequential requests, after warm-up)');
   for (const r of results) {
     console.log(`  days=${String(r.days).padEnd(2)}  runs=${r.runs}  p50=${r.p50.toFixed(1)} ms  p95=${r.p95.toFixed(1)} ms  max=${r.max.toFixed(1)} ms  items=${r.count} ${JSON.stringify(r.byType)}`);
   }
 
-  const statements = await statementsOfOneCall(db, base, token).catch((e) => { log(`statement count unavailable: ${e.message}`); return null; });
+  const CALLS = 20;
+  const statements = await statementsOfCalls(db, base, token, CALLS).catch((e) => { log(`statement count unavailable: ${e.message}`); return null; });
   if (statements) {
     const total = statements.reduce((n, s) => n + s.calls, 0);
-    console.log(`\nSQL statements executed by one GET /v1/agenda/?days=7 (pg_stat_statements): ${total}`);
-    for (const s of statements) console.log(`  ${s.calls} × ${s.query}`);
+    console.log(`\nSQL statements executed by ${CALLS} × GET /v1/agenda/?days=7 (pg_stat_statements): ${total / CALLS} a call`);
+    for (const s of statements) console.log(`  ${s.calls} × (mean ${Number(s.mean_ms).toFixed(1)} ms in the database) ${s.query}`);
   }
   const scans = await scansOfOneCall(db, base, token);
   console.log(`\nOne GET /v1/agenda/?days=30: sequential scans on ${scans.seq.length ? scans.seq.join(', ') : 'no table'}; index scans:`);

@@ -45,35 +45,51 @@ export async function scanDue(db: Queryable, queue: AlertQueue, now: Date, fixed
     return { window: null, recorded: { anniversaries: 0, reminders: 0, sequenceEmails: 0, routeReminders: 0 }, enqueued: 0, resent: 0, advancedEvents: 0, indexedEvents: 0, swept: { idempotencyKeys: 0, shares: 0 } };
   }
   try {
-    const anniversaries = await dueAnniversaryFirings(db, window);
-    const leads = await reminderLeads(db);
-    const reminders = await dueReminderFirings(db, window, leads);
-    // Series are found by next_occurrence_at in (from, to + offset]: bring it past `from` first
-    // (a no-op unless scans were missed), read, then move it past `to`.
-    const caughtUp = await advancePassedEvents(db, window.from);
-    const series = await dueSeriesFirings(db, window, leads);
-    // One INSERT for every family; the ledger's unique key drops what an earlier scan recorded.
+    // Statements that do not depend on each other run side by side: an idle tick costs the
+    // depth of this plan in round trips, not its statement count. (A Worker keeps at most six
+    // connections open at once; no step here asks for more.)
+    //   1. what is due: anniversaries, the reminder offsets in use, series caught up to `from`
+    //      (series are found by next_occurrence_at in (from, to + offset]: bring it past `from`
+    //      first, a no-op unless scans were missed), and the mail due by the window's end
+    //      through the outbox (src/mail/outbox.ts): sequence emails, reminders to route
+    //      recipients who have not answered by the due time.
+    const [anniversaries, leads, caughtUp, steps, routeReminders] = await Promise.all([
+      dueAnniversaryFirings(db, window),
+      reminderLeads(db),
+      advancePassedEvents(db, window.from),
+      recordDueSteps(db, window.to),
+      recordDueReminders(db, window.to),
+    ]);
+    //   2. the reminders of single events and of series, at those offsets.
+    const [reminders, series] = await Promise.all([dueReminderFirings(db, window, leads), dueSeriesFirings(db, window, leads)]);
+    //   3. one INSERT for every family; the ledger's unique key drops what an earlier scan recorded.
     const recorded = await recordFirings(db, [...anniversaries, ...reminders, ...series], now);
     const fresh = recorded.map((f) => f.id);
-    const advancedEvents = caughtUp + await advancePassedEvents(db, window.to);
+    //   4. series moved past `to` (they were read), and rows earlier scans left unsent.
+    const [advancedLater, unsentAll, unsentMailAll] = await Promise.all([
+      advancePassedEvents(db, window.to), unsentDeliveries(db, now), unsentOutbox(db, now),
+    ]);
+    const advancedEvents = caughtUp + advancedLater;
     const freshIds = new Set(fresh);
-    const unsent = (await unsentDeliveries(db, now)).filter((id) => !freshIds.has(id));
-    let enqueued = await enqueueDeliveries(db, queue, [...fresh, ...unsent], now);
-    // Mail due by the window's end, through the outbox (src/mail/outbox.ts): sequence emails,
-    // reminders to route recipients who have not answered by the due time.
-    const steps = await recordDueSteps(db, window.to);
-    const routeReminders = await recordDueReminders(db, window.to);
+    const unsent = unsentAll.filter((id) => !freshIds.has(id));
     const freshMail = new Set([...steps, ...routeReminders]);
-    const unsentMail = (await unsentOutbox(db, now)).filter((id) => !freshMail.has(id));
-    enqueued += await enqueueOutbox(db, queue, [...freshMail, ...unsentMail], now);
-    if (!fixed) await commitWindow(db, window);
-    const swept = await sweepExpired(db, now);
-    // Upkeep for the calendar's listings, after the alerts are out: an error here is the next
-    // minute's to retry and must not hold the window back.
-    const indexedEvents = await extendOccurrenceIndex(db, now).catch((err) => {
-      console.error(JSON.stringify({ msg: 'occurrence index upkeep failed', error: String(err) }));
-      return 0;
-    });
+    const unsentMail = unsentMailAll.filter((id) => !freshMail.has(id));
+    //   5. everything to the queue.
+    const [deliveriesSent, mailSent] = await Promise.all([
+      enqueueDeliveries(db, queue, [...fresh, ...unsent], now),
+      enqueueOutbox(db, queue, [...freshMail, ...unsentMail], now),
+    ]);
+    const enqueued = deliveriesSent + mailSent;
+    //   6. the watermark, beside housekeeping and the upkeep of the calendar's listings (an
+    //      error in the upkeep is the next minute's to retry and must not hold the window back).
+    const [, swept, indexedEvents] = await Promise.all([
+      fixed ? undefined : commitWindow(db, window),
+      sweepExpired(db, now),
+      extendOccurrenceIndex(db, now).catch((err) => {
+        console.error(JSON.stringify({ msg: 'occurrence index upkeep failed', error: String(err) }));
+        return 0;
+      }),
+    ]);
     return {
       window,
       recorded: {

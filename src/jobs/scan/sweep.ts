@@ -14,10 +14,10 @@ export async function sweepExpired(db: Queryable, now: Date): Promise<{ idempote
   // real clock, so a scan run for a future instant (tests, a replayed tick) cannot wipe keys
   // that are still live.
   const base = Math.min(now.getTime(), Date.now());
-  const r = await firstRowOf<{ idempotency_keys: number }>(db, sql`
+  const [r, shares] = await Promise.all([firstRowOf<{ idempotency_keys: number }>(db, sql`
     WITH ik AS (
       DELETE FROM idempotency_keys WHERE created_at < ${new Date(base - IDEMPOTENCY_KEEP_MS).toISOString()}::timestamptz RETURNING 1
     )
-    SELECT (SELECT count(*) FROM ik)::int AS idempotency_keys`);
-  return { idempotencyKeys: Number(r?.idempotency_keys ?? 0), shares: await expireShares(db, now) };
+    SELECT (SELECT count(*) FROM ik)::int AS idempotency_keys`), expireShares(db, now)]);
+  return { idempotencyKeys: Number(r?.idempotency_keys ?? 0), shares };
 }
