@@ -13,6 +13,7 @@ export default defineConfig({
           FILE_LINK_SECRET: 'test-file-link-secret',
           ALLOW_PRIVATE_WEBHOOKS: 'true',
           ALLOW_TEST_CLOCK: 'true',
+          CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
         },
         // The sending binding of wrangler.toml, plus one the simulator itself refuses every
         // recipient of (it only delivers to its destination_address): a send the platform

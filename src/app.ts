@@ -5,6 +5,7 @@ import type { AppEnv } from './http/context';
 import { loadConfig } from './config';
 import { ApiError, onError, problem } from './http/errors';
 import { clock, database, jsonBody, requestId, validText } from './http/middleware';
+import { cors } from './http/cors';
 import { methodNotAllowed } from './http/router';
 import { authenticate } from './http/auth';
 import { idempotency } from './http/idempotency';
@@ -36,7 +37,7 @@ export function buildApp() {
     c.set('dispatch', async (request, env) => app.fetch(request, env, c.executionCtx));
     await next();
   });
-  app.use('*', requestId, methodNotAllowed(() => app.routes), validText, clock);
+  app.use('*', requestId, cors, methodNotAllowed(() => app.routes), validText, clock);
   app.get('/docs', (c) => c.html(docsPage()));
   app.use('*', database, jsonBody(rawBodyRoutes));
   app.use('/v1/*', authenticateV1, idempotency);

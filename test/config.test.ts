@@ -9,7 +9,7 @@ describe('configuration', () => {
   it('defaults: flags off, no local endpoint, no admin token, no link secret', () => {
     expect(loadConfig(base)).toEqual({
       databaseUrl: 'postgres://u:secret-password@db.example/x', localEndpoint: null, adminToken: null, fileLinkSecret: null,
-      allowPrivateWebhooks: false, allowTestClock: false,
+      allowPrivateWebhooks: false, allowTestClock: false, corsOrigins: [],
     });
   });
 
@@ -19,6 +19,8 @@ describe('configuration', () => {
     [{ ALLOW_TEST_CLOCK: 'true' }, { allowTestClock: true }],
     [{ DB_LOCAL_ENDPOINT: '127.0.0.1:5433', ADMIN_TOKEN: 'tok' }, { localEndpoint: '127.0.0.1:5433', adminToken: 'tok' }],
     [{ FILE_LINK_SECRET: 'a-long-link-signing-secret' }, { fileLinkSecret: 'a-long-link-signing-secret' }],
+    [{ CORS_ORIGINS: '*' }, { corsOrigins: '*' }],
+    [{ CORS_ORIGINS: ' https://App.example.com/, http://localhost:5173 ,' }, { corsOrigins: ['https://app.example.com', 'http://localhost:5173'] }],
   ])('reads %j', (vars, expected) => {
     expect(loadConfig(withVars(vars))).toMatchObject(expected);
   });
@@ -29,6 +31,8 @@ describe('configuration', () => {
     [{ ALLOW_TEST_CLOCK: 'TRUE' }, 'ALLOW_TEST_CLOCK'],
     [{ DB_LOCAL_ENDPOINT: '' }, 'DB_LOCAL_ENDPOINT'],
     [{ FILE_LINK_SECRET: 'short' }, 'FILE_LINK_SECRET'],
+    [{ CORS_ORIGINS: 'app.example.com' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'https://app.example.com/path' }, 'CORS_ORIGINS'],
   ])('refuses %j, naming the var and never echoing a value', (vars, name) => {
     let thrown: unknown;
     try {

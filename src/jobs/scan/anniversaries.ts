@@ -44,7 +44,8 @@ export function dueAnniversariesSql(w: ScanWindow) {
         i.anniversary_alert_time::time AS alert_time, i.leap_day_policy AS policy,
         COALESCE(i.default_timezone, 'UTC') AS tz
       FROM alerts a JOIN inboxes i ON i.id = a.inbox_id
-      WHERE a.enabled AND EXISTS (SELECT 1 FROM unnest(a.events) ev WHERE ev LIKE 'contact.%')
+      -- Any contact.* type (an open set): one string test per alert, not a subquery per alert.
+      WHERE a.enabled AND (' ' || array_to_string(a.events, ' ')) LIKE '% contact.%'
     ),
     -- The firing instant depends only on (zone, alert time, date): computed once per distinct
     -- pair and date (a handful), not once per alert, then joined back to the alerts that fire.

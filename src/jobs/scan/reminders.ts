@@ -53,11 +53,14 @@ export function dueRemindersSql(w: ScanWindow, leads: number[]) {
   const indexed = sql.join(leads.map((lead) => sql`
     SELECT ${lead}::int AS lead_s, x.event_id, x.inbox_id, x.original_start_at, x.occurs_at FROM event_occurrences x
     WHERE ${shiftedWindow(sql`x.occurs_at`, w, lead)} AND x.id <> x.event_id`), sql` UNION ALL `);
+  // The three kinds of start are read first, each an index range over its minute
+  // (MATERIALIZED: a few rows), then hashed against the subscriptions — never one probe per
+  // subscribed inbox, which is what the planner picks when it may inline them.
   return sql`
-    WITH subs AS (${reminderSubs}),
-    starting AS (${starting}),
-    moving AS (${moving}),
-    indexed AS (${indexed})
+    WITH subs AS MATERIALIZED (${reminderSubs}),
+    starting AS MATERIALIZED (${starting}),
+    moving AS MATERIALIZED (${moving}),
+    indexed AS MATERIALIZED (${indexed})
     SELECT s.alert_id, s.inbox_id, s.offset_value, s.offset_unit, s.lead_s, s.on_updated,
       e.id AS event_id, NULL::timestamptz AS original_start_at, e.start_at, e.updated_at > e.created_at AS changed,
       e.calendar_id, e.title, COALESCE(i.default_timezone, e.time_zone) AS zone, e.duration, e.location, e.status
