@@ -9,7 +9,7 @@
 // p95 of the thread list, the message list (first page and page 100), one thread and the agenda
 // are printed, with the EXPLAIN (ANALYZE) of the thread list page statement.
 // BENCH_SCALE=0.05 shrinks the seed for a quick end-to-end check (see lib.mjs).
-import { api, createTenantWithToken, log, runBench, scaled, startBenchStack, timeRequests } from './lib.mjs';
+import { api, createTenantWithToken, runBench, scaled, startBenchStack, timeRequests } from './lib.mjs';
 import { seedMail } from './seed-mail.mjs';
 
 const MESSAGES = scaled(Number(process.env.BENCH_MESSAGES ?? 100_000));

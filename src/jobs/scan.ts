@@ -48,20 +48,24 @@ export async function scanDue(db: Queryable, queue: AlertQueue, now: Date, fixed
     // Statements that do not depend on each other run side by side: an idle tick costs the
     // depth of this plan in round trips, not its statement count. (A Worker keeps at most six
     // connections open at once; no step here asks for more.)
-    //   1. what is due: anniversaries, the reminder offsets in use, series caught up to `from`
-    //      (series are found by next_occurrence_at in (from, to + offset]: bring it past `from`
-    //      first, a no-op unless scans were missed), and the mail due by the window's end
-    //      through the outbox (src/mail/outbox.ts): sequence emails, reminders to route
-    //      recipients who have not answered by the due time.
-    const [anniversaries, leads, caughtUp, steps, routeReminders] = await Promise.all([
-      dueAnniversaryFirings(db, window),
+    //   1. what is due: anniversaries (one statement, awaited only with step 2, so it runs
+    //      beside both), the reminder offsets in use, series caught up to `from` (series are
+    //      found by next_occurrence_at in (from, to + offset]: bring it past `from` first, a
+    //      no-op unless scans were missed), and the mail due by the window's end through the
+    //      outbox (src/mail/outbox.ts): sequence emails, reminders to route recipients who have
+    //      not answered by the due time.
+    const anniversariesDue = dueAnniversaryFirings(db, window);
+    anniversariesDue.catch(() => {}); // a failure is seen where it is awaited, below
+    const [leads, caughtUp, steps, routeReminders] = await Promise.all([
       reminderLeads(db),
       advancePassedEvents(db, window.from),
       recordDueSteps(db, window.to),
       recordDueReminders(db, window.to),
     ]);
     //   2. the reminders of single events and of series, at those offsets.
-    const [reminders, series] = await Promise.all([dueReminderFirings(db, window, leads), dueSeriesFirings(db, window, leads)]);
+    const [anniversaries, reminders, series] = await Promise.all([
+      anniversariesDue, dueReminderFirings(db, window, leads), dueSeriesFirings(db, window, leads),
+    ]);
     //   3. one INSERT for every family; the ledger's unique key drops what an earlier scan recorded.
     const recorded = await recordFirings(db, [...anniversaries, ...reminders, ...series], now);
     const fresh = recorded.map((f) => f.id);
