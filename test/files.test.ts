@@ -265,6 +265,31 @@ describe('files', () => {
     ]);
   });
 
+  it('bad input on every file route is a precise 4xx that changes nothing', async () => {
+    const t = await newTenant('Files bad input');
+    const token = await t.agent(SCOPES);
+    const file = await newFile(token);
+    const bad = async (method: string, path: string, body: unknown, field: string) => {
+      const r = await call(method, path, { token, body });
+      expectProblem(r, 400, 'validation_failed');
+      expect(JSON.stringify(r.body.errors ?? r.body.detail), `${method} ${path}`).toContain(field);
+    };
+    await bad('POST', '/v1/files/', { name: 'x', file_type: 'spreadsheets' }, 'file_type');
+    await bad('POST', '/v1/files/', { name: '  ', file_type: 'document' }, 'name');
+    await bad('POST', '/v1/files/', { name: 'a\nb', file_type: 'document' }, 'name');
+    await bad('PATCH', `/v1/files/${file.file_id}/`, { name: 42 }, 'name');
+    await bad('GET', '/v1/files/?file_type=bogus', undefined, 'file_type');
+    await bad('GET', `/v1/files/${file.file_id}/versions/?limit=0`, undefined, 'limit');
+    await bad('GET', `/v1/files/${file.file_id}/content/?version=abc`, undefined, 'version');
+    await bad('POST', `/v1/files/${file.file_id}/link/`, { expires_in_seconds: 1.5 }, 'expires_in_seconds');
+    await bad('POST', `/v1/files/${file.file_id}/link/`, { expires_in_seconds: 0 }, 'expires_in_seconds');
+    await bad('POST', `/v1/files/${file.file_id}/rows/`, { rows: 'a,b' }, 'rows');
+    const typed = await upload(token, file.file_id, new Uint8Array([1]), 'text/plain\u0001');
+    expect(typed.status).toBe(400);
+    expect(typed.body.errors[0].path).toBe('Content-Type');
+    expect((await call('GET', `/v1/files/${file.file_id}/`, { token })).body).toMatchObject({ name: 'Notes.txt', version: 0 });
+  });
+
   it('the reference needs no token', async () => {
     const r = await call('GET', '/v1/files/reference/');
     expect(r.status).toBe(200);
