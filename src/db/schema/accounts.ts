@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { LEAP_DAY_POLICIES } from '../../time/anniversaries';
 import { pgEnum, pgTable, text, timestamp, integer, index, uniqueIndex, boolean, primaryKey } from 'drizzle-orm/pg-core';
 
@@ -128,6 +129,12 @@ export const calendars = pgTable('calendars', {
   color: text('color'),
   isDefault: boolean('is_default').notNull().default(false),
   kind: calendarKindEnum('kind').notNull().default('user'),
+  /**
+   * The secret in the calendar's subscribable iCalendar feed URL (API.md §14): 64 hex digits
+   * from two random UUIDs, drawn per row by the default (so existing calendars get one too);
+   * rotating it stops the old URL.
+   */
+  feedToken: text('feed_token').notNull().default(sql`replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')`),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [index('calendars_inbox_idx').on(t.inboxId, t.id)]);
+}, (t) => [index('calendars_inbox_idx').on(t.inboxId, t.id), uniqueIndex('calendars_feed_token_idx').on(t.feedToken)]);
 export type CalendarRow = typeof calendars.$inferSelect;

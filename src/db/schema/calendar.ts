@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { pgEnum, pgTable, text, timestamp, integer, index, jsonb, primaryKey, boolean } from 'drizzle-orm/pg-core';
+import { pgEnum, pgTable, text, timestamp, integer, index, uniqueIndex, jsonb, primaryKey, boolean } from 'drizzle-orm/pg-core';
 import { inboxes, calendars } from './accounts';
 
 /** An event's (or an occurrence override's) status; a cancelled one never reminds. */
@@ -39,9 +39,12 @@ export const events = pgTable('events', {
   unindexedFrom: timestamp('unindexed_from', { withTimezone: true }).default(sql`'-infinity'`),
   /** When the start was last set (create or reschedule): reminders due before it never fire. */
   armedAt: timestamp('armed_at', { withTimezone: true }).notNull(),
+  /** The iCalendar UID an imported event came with (import matches on it); null for native events. */
+  uid: text('uid'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 }, (t) => [
+  uniqueIndex('events_inbox_uid_idx').on(t.inboxId, t.uid).where(sql`uid IS NOT NULL`),
   index('events_inbox_start_idx').on(t.inboxId, t.startAt, t.id),
   index('events_inbox_series_end_idx').on(t.inboxId, t.seriesEndAt),
   index('events_start_idx').on(t.startAt),

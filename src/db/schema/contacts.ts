@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { pgEnum, pgTable, text, timestamp, integer, index, jsonb, primaryKey } from 'drizzle-orm/pg-core';
+import { pgEnum, pgTable, text, timestamp, integer, index, uniqueIndex, jsonb, primaryKey } from 'drizzle-orm/pg-core';
 import { inboxes } from './accounts';
 import { tsvector } from './types';
 
@@ -20,9 +20,12 @@ export const contacts = pgTable('contacts', {
   searchEmails: text('search_emails').notNull().default(''),
   /** Every phone's digits, space-separated: trigram-indexed for digit substring search. */
   searchPhones: text('search_phones').notNull().default(''),
+  /** The vCard UID an imported contact came with (import matches on it); null for native contacts. */
+  uid: text('uid'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
 }, (t) => [
+  uniqueIndex('contacts_inbox_uid_idx').on(t.inboxId, t.uid).where(sql`uid IS NOT NULL`),
   index('contacts_inbox_name_idx').on(t.inboxId, t.fullName, t.id),
   index('contacts_name_tsv_idx').using('gin', t.nameTsv),
   index('contacts_emails_trgm_idx').using('gin', sql`${t.searchEmails} gin_trgm_ops`),
