@@ -142,6 +142,10 @@ describe('HTTP conventions', () => {
     const reused = await call('POST', '/v1/inboxes/', { token: t.session, body: { address: `x${address}` }, headers });
     expect(reused.status).toBe(409);
     expect(reused.body.code).toBe('idempotency_key_reused');
+    // The query is part of the request: the same key and body aimed elsewhere is not a retry.
+    const elsewhere = await call('POST', '/v1/inboxes/?position=1', { token: t.session, body: { address }, headers });
+    expect(elsewhere.status).toBe(409);
+    expect(elsewhere.body.code).toBe('idempotency_key_reused');
     const list = await call('GET', '/v1/inboxes/', { token: t.session });
     expect(list.body.results.filter((i: { address: string }) => i.address === address)).toHaveLength(1);
     // After 24 hours the key is free again: the call runs anew (the address is taken by now → 409 conflict).

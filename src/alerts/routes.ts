@@ -30,7 +30,7 @@ async function withSecret(c: Context<AppEnv>, r: { alert: svc.AlertView; secret:
   return r.secret ? { ...r.alert, secret: r.secret } : r.alert;
 }
 
-const TYPES_DESCRIPTION = 'What alerts can subscribe to. Public: no token needed. Each event has `type`, `category`, `description`, `config` (the alert settings that apply) and `offset_units` (the units an offset may use; empty when it fires at once); `categories` maps each category to its types. Types whose producers are not live yet (message.*, work_route.completed, contact.share_received) may already be subscribed to.';
+const TYPES_DESCRIPTION = 'What alerts can subscribe to. Public: no token needed. Each event has `type`, `category`, `description`, `config` (the alert settings that apply) and `offset_units` (the units an offset may use; empty when it fires at once); `categories` maps each category to its types.';
 
 alertsRouter.openapi(createRoute({
   method: 'get', path: '/v1/events/types/', tags: ['Alerts'], summary: 'Event types alerts can subscribe to', security: [],
@@ -46,6 +46,7 @@ alertsRouter.openapi(createRoute({
 
 alertsRouter.openapi(createRoute({
   method: 'get', path: '/v1/alerts/', tags: ['Alerts'], summary: 'List alerts',
+  description: 'Every alert of the inbox, oldest first, without their secrets.',
   middleware: [requireScope('alerts:read')],
   request: { query: InboxQuery },
   responses: { 200: json(z.array(S.Alert), 'Alerts, oldest first (a bare array).'), ...errorResponses },
@@ -64,6 +65,7 @@ alertsRouter.openapi(createRoute({
 
 alertsRouter.openapi(createRoute({
   method: 'get', path: '/v1/alerts/{alert_id}/', tags: ['Alerts'], summary: 'Get an alert',
+  description: 'The alert with its ETag; its `secret` is never shown again. An unknown or another inbox\'s id is a 404.',
   middleware: [requireScope('alerts:read')],
   request: { params: S.AlertParams, query: InboxQuery },
   responses: { 200: { ...json(S.Alert, 'The alert (never its secret).'), headers: etagHeader }, ...errorResponses },
@@ -82,6 +84,7 @@ alertsRouter.openapi(createRoute({
 
 alertsRouter.openapi(createRoute({
   method: 'delete', path: '/v1/alerts/{alert_id}/', tags: ['Alerts'], summary: 'Delete an alert (and its deliveries log)',
+  description: 'Pending deliveries are not sent. Honours If-Match (412).',
   middleware: [requireScope('alerts:write')],
   request: { params: S.AlertParams, query: InboxQuery, headers: ifMatch },
   responses: { 204: { description: 'Deleted.' }, ...queuedResponse, ...errorResponses },

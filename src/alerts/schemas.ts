@@ -37,7 +37,7 @@ export const Filter = z.object({
 }).strict().openapi('AlertFilter', { description: 'Narrows which sources fire; null fires for all.' });
 
 const Events = z.array(
-  z.string().refine(isKnownEventType, 'unknown event type (see /v1/events/types/): contact.any, contact.<anniversary type>, event.created, event.updated or event.cancelled'),
+  z.string().refine(isKnownEventType, 'unknown event type: see /v1/events/types/ (contact.any, contact.<anniversary type>, the event.*, message.*, work_route.* and contact.share_received types)'),
 ).min(1, 'subscribe to at least one event type').max(20).openapi({ example: ['contact.birthday'] });
 
 const Retries = z.number().int('must be a whole number').min(0).max(10);

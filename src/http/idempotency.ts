@@ -14,7 +14,7 @@ function principalKey(p: Principal): string {
 
 /**
  * `Idempotency-Key` on POST: the first response (below 500, not 429) is stored and replayed for
- * 24 hours to the same caller with the same body; the same key with another body is a 409.
+ * 24 hours to the same caller with the same request; the same key with another query or body is a 409.
  * A placeholder row is claimed first, so two concurrent first tries cannot both execute.
  */
 export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -26,7 +26,11 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   const db = c.get('db');
   const now = c.get('now');
   const principal = principalKey(caller);
-  const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}\n${JSON.stringify(c.get('body') ?? null)}`);
+  // The request is its method, path, query (`?calendar_id=` picks where an import lands) and body;
+  // a streamed body (an upload, an import) is not read here, so its length and type stand for it.
+  const query = new URL(c.req.url).search;
+  const streamed = c.get('rawBodyLength') === null ? '' : `${c.get('rawBodyLength')} ${c.req.header('content-type') ?? ''}`;
+  const requestHash = await sha256Hex(`${c.req.method} ${c.req.path}${query}\n${streamed}\n${JSON.stringify(c.get('body') ?? null)}`);
   const expired = new Date(now.getTime() - WINDOW_MS).toISOString();
 
   // One statement claims the key (a placeholder row) and, when it was already taken, reads what
@@ -49,7 +53,7 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
     const prior = found?.request_hash ? found : undefined;
     if (!prior) throw new ApiError(409, 'conflict', 'A request with this Idempotency-Key is being processed; retry shortly.');
     if (prior.request_hash !== requestHash) {
-      throw new ApiError(409, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');
+      throw new ApiError(409, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request (query or body).');
     }
     if (prior.status_code === null) {
       throw new ApiError(409, 'conflict', 'A request with this Idempotency-Key is still being processed; retry shortly.');
