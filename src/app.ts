@@ -9,16 +9,19 @@ import { cors } from './http/cors';
 import { methodNotAllowed } from './http/router';
 import { authenticate } from './http/auth';
 import { idempotency } from './http/idempotency';
+import { Problem, Queued } from './http/openapi';
+import { openApiDocument } from './document';
+import { registerAlertWebhooks } from './alerts/webhook-docs';
 import { holdForApproval } from './approvals/hold';
-import { docsPage } from './http/docs';
+import { docs } from './http/docs';
 import { accountsRouter } from './accounts/routes';
 import { approvalsRouter } from './approvals/routes';
 import { utilsRouter } from './utils/routes';
 import { resourceRouters, publicPaths, rawBodyRoutes } from './routers';
 
-/** Paths under /v1/ that answer without a token (the public references, signed file links). */
+/** Paths under /v1/ that answer without a token (the public references, signed file links, calendar feeds). */
 const isPublic = (path: string) =>
-  publicPaths.some((p) => (p.endsWith('*') ? path.startsWith(p.slice(0, -1)) : path === p || path === p.slice(0, -1)));
+  publicPaths.some((p) => (typeof p !== 'string' ? p.test(path) : p.endsWith('*') ? path.startsWith(p.slice(0, -1)) : path === p || path === p.slice(0, -1)));
 
 const authenticateV1: MiddlewareHandler<AppEnv> = (c, next) => (isPublic(c.req.path) ? next() : authenticate(c, next));
 
@@ -38,7 +41,7 @@ export function buildApp() {
     await next();
   });
   app.use('*', requestId, cors, methodNotAllowed(() => app.routes), validText, clock);
-  app.get('/docs', (c) => c.html(docsPage()));
+  app.get('/docs', docs);
   app.use('*', database, jsonBody(rawBodyRoutes));
   app.use('/v1/*', authenticateV1, idempotency);
 
@@ -53,19 +56,13 @@ export function buildApp() {
 
   for (const router of [accountsRouter, approvalsRouter, utilsRouter, ...resourceRouters]) app.route('/', router);
 
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Agent Inbox Records API',
-      version: '1.0.0',
-      description: [
-        'Contacts, calendars, tasks, agenda and alerts of an AI agent\'s inbox. Every path also answers without its trailing slash. Errors are RFC 9457 problem+json.',
-        'At the door, before authentication: a method a path does not serve is a 405 `method_not_allowed` with `Allow` (HEAD is served wherever GET is); a body over 1 MiB is a 413 (by `Content-Length` when sent, else once 1 MiB has been read); a malformed `Content-Length` is a 400; JSON nested deeper than 64 levels is a 400.',
-        'Text must be valid: a string (or key) holding NUL or an unpaired UTF-16 surrogate, in the body or the query, is a 400 naming the field; a query parameter whose percent-encoded bytes are not UTF-8 is a 400 naming it; a path segment that is not valid text names nothing (404).',
-      ].join('\n\n'),
-    },
-    security: [{ bearer: [] }],
-  });
+  // The alert webhooks, documented beside the routes; then the document, served with this
+  // deployment's origin as its server.
+  registerAlertWebhooks(app);
+  app.openAPIRegistry.register('Problem', Problem);
+  app.openAPIRegistry.register('Queued', Queued);
+  const document = openApiDocument(app);
+  app.get('/openapi.json', (c) => c.json(document(new URL(c.req.url).origin)));
 
   app.notFound((c) => problem(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`)));
   app.onError(onError);

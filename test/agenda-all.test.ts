@@ -1,4 +1,4 @@
-// One agenda call on an inbox that has every source (API.md §7): all seven item types of the
+// One agenda call on an inbox that has every source (docs/calendar.md): all seven item types of the
 // seed — task, event, thread, anniversary, suggestion, file, work_route — made through the real
 // routes and the real email() handler, in the seed's order rules.
 import { describe, it, expect } from 'vitest';

@@ -7,7 +7,7 @@ import { newId } from '../src/http/ids';
 import { wallToInstant } from '../src/time/zones';
 import { formatDuration } from '../src/time/duration';
 
-// API.md §7: the window starts today in the inbox zone and ends `days` later, exclusive. Every
+// docs/calendar.md: the window starts today in the inbox zone and ends `days` later, exclusive. Every
 // source (tasks due, events overlapping, anniversaries falling) uses that same [start, end).
 // Each case below gets its own tenant with one fixture of every kind on every date around "now";
 // the expected agenda is computed from the fixtures independently of the service.

@@ -212,7 +212,7 @@ describe('agenda: every type, in order', () => {
     expect(items.find((i) => i.type === 'anniversary' && i.contact_name === 'Bob Jones')).toMatchObject({ anniversary_type: 'name_day', years: null });
   });
 
-  // API.md §7: every item has id, type, title, date and every field of its type — always, null
+  // docs/calendar.md: every item has id, type, title, date and every field of its type — always, null
   // where it has no value. One exact key set per type, for every item of the seeded agenda.
   const KEYS: Record<string, string[]> = {
     task: ['id', 'type', 'title', 'date', 'due', 'overdue', 'pending', 'uid', 'due_date', 'categories',

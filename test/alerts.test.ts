@@ -13,7 +13,7 @@ describe('event catalogue (public)', () => {
     for (const path of ['/v1/events/types/', '/v1/events/types', '/v1/events/reference/']) {
       const r = await call('GET', path);
       expect(r.status, path).toBe(200);
-      const list = r.body.events; // both answer envelopes (API.md §8); see test/catalogue.test.ts
+      const list = r.body.events; // both answer envelopes (docs/alerts.md); see test/catalogue.test.ts
       expect(Array.isArray(list)).toBe(true);
       const types = list.map((t: { type: string }) => t.type);
       expect(types).toEqual(expect.arrayContaining(['contact.any', 'contact.{type}', 'event.created', 'event.updated', 'event.cancelled']));

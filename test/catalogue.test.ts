@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { dataSchemaOf } from '../src/alerts/payload';
 import { call, newTenant, withDb, type Tenant } from './helpers';
 
-// API.md §8: the public event catalogue is two envelopes, not bare arrays.
+// docs/alerts.md: the public event catalogue is two envelopes, not bare arrays.
 
 const BASE_TYPES = ['contact.any', 'contact.{type}', 'event.created', 'event.updated', 'event.cancelled'];
 const NEW_TYPES = ['message.received', 'message.sent', 'work_route.completed', 'contact.share_received'];

@@ -1,4 +1,4 @@
-// CORS (API.md §1, §14), with CORS_ORIGINS as the vitest config sets it
+// CORS (docs/concepts.md, docs/interchange.md), with CORS_ORIGINS as the vitest config sets it
 // (https://app.example.com and http://localhost:5173): preflights are answered before
 // authentication — 204 for a listed origin, 403 for another, never 401 — and answers to a listed
 // origin, errors included, carry what a browser needs to read them.

@@ -49,7 +49,10 @@ describe('JSON nesting is bounded at the door (64 levels), walked without recurs
   let writes: Operation[];
   let t: Tenant;
   beforeAll(async () => {
-    writes = (await documentedOperations()).ops.filter((o) => o.method === 'POST' || o.method === 'PATCH');
+    // Routes whose body is text or bytes (imports, uploads) are not parsed as JSON at the door;
+    // their own tests give them a non-JSON body and check the 415 for a JSON one.
+    const takesJson = (o: { spec: { requestBody?: { content: Record<string, unknown> } } }) => !o.spec.requestBody || 'application/json' in o.spec.requestBody.content;
+    writes = (await documentedOperations()).ops.filter((o) => (o.method === 'POST' || o.method === 'PATCH') && takesJson(o));
     t = await newTenant();
   });
 

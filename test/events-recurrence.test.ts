@@ -156,7 +156,7 @@ describe('RRULE edge cases', () => {
   });
 });
 
-describe('readings API.md leaves open (documented on recurrence_rules)', () => {
+describe('readings the guide (docs/) leaves open (documented on recurrence_rules)', () => {
   let c: Cal;
   beforeAll(async () => { c = await calendarTenant(); });
   const ofSeries = (page: any, id: string) => page.results.filter((e: any) => e.recurring_event_id === id || e.event_id === id);

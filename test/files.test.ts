@@ -1,4 +1,4 @@
-// Files (API.md §12): metadata, versions streamed into R2 (the FILES binding wrangler
+// Files (docs/files.md): metadata, versions streamed into R2 (the FILES binding wrangler
 // simulates), CSV rows, signed links, the approval hold of an upload, and the agenda's file items.
 import { describe, it, expect } from 'vitest';
 import { SELF } from 'cloudflare:test';

@@ -1,4 +1,4 @@
-// Mail end to end (API.md §9): inbound through the real email() handler, outbound through the
+// Mail end to end (docs/mail.md): inbound through the real email() handler, outbound through the
 // real send_email binding wrangler simulates, attachments in the simulated R2 bucket.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
@@ -199,7 +199,7 @@ describe('sending and threading', () => {
     expect(await count()).toBe(0);
     expect((await call('POST', `/v1/approvals/${r.body.approval_id}/approve/?inbox_id=${t.inboxId}`, { token: t.session })).status).toBe(204);
     expect(await count()).toBe(1);
-    // An approval decides once (API.md: a decided approval is a 400).
+    // An approval decides once (the guide (docs/): a decided approval is a 400).
     expect((await call('POST', `/v1/approvals/${r.body.approval_id}/approve/?inbox_id=${t.inboxId}`, { token: t.session })).status).toBe(400);
     expect(await count()).toBe(1);
   });

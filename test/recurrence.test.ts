@@ -156,7 +156,7 @@ describe('occurrencesInWindow', () => {
   });
 
   // A series keeps the wall time it was written with; only an occurrence that itself falls in a
-  // gap moves forward by the gap, and one in an overlap takes the earlier instant (API.md §3).
+  // gap moves forward by the gap, and one in an overlap takes the earlier instant (docs/time.md).
   it.each([
     // [zone, written start, rule, expected walls (in the zone) of the first occurrences]
     [NY, '2024-03-10T02:30:00', 'FREQ=DAILY;COUNT=3', ['2024-03-10T03:30:00', '2024-03-11T02:30:00', '2024-03-12T02:30:00']],

@@ -131,6 +131,18 @@ describe('anniversaries', () => {
     expect(await firingsOf(skip.t)).toEqual([]);
   });
 
+  it('a dated anniversary fires from its own year on, never before it (no negative years)', async () => {
+    const scan = scans();
+    const i = await inbox();
+    await alert(i, { events: ['contact.any'] });
+    await contact(i, 'Past Pat', [{ type: 'birthday', date: '1990-08-10' }]);
+    await contact(i, 'Now Nora', [{ type: 'wedding', date: '2022-08-10' }]);
+    await contact(i, 'Future Fay', [{ type: 'wedding', date: '2023-08-10' }]);
+    await scan.at('2022-08-10T09:00:00Z');
+    const fired = (await firingsOf(i.t)).map((f) => [f.payload.contact_name, f.payload.years]).sort();
+    expect(fired).toEqual([['Now Nora', 0], ['Past Pat', 32]]);
+  });
+
   it('a birthday with a 2-day offset fires once, two days early, at the alert time in the inbox zone; repeats never double', async () => {
     const scan = scans();
     // Berlin is UTC+1 in March 2022: 08:30 local on March 12 is 07:30Z.

@@ -1,4 +1,4 @@
-// Sequences (API.md §10): CRUD, enrollments, and every email sent exactly once by the minute
+// Sequences (docs/mail.md): CRUD, enrollments, and every email sent exactly once by the minute
 // scan through the outbox and the real queue handler and send binding. The scan is global, so
 // these tests date their enrollments in their own stretch of 2020 (other files use 2022 and
 // later, or the real clock): a scan at such a time finds no other test's unsent rows (ledger

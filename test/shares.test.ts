@@ -1,4 +1,4 @@
-// Contact shares (API.md §13): offers and requests between inboxes of one tenant, decided by the
+// Contact shares (docs/contacts.md): offers and requests between inboxes of one tenant, decided by the
 // receiving inbox; a pending task in its agenda and contact.share_received there; expiry by the
 // minute scan (dated in 2020, a stretch no other file scans).
 import { describe, it, expect } from 'vitest';

@@ -1,4 +1,4 @@
-// Suggested events (API.md §9): what a message proposes, read from its own words. Every row is a
+// Suggested events (docs/mail.md): what a message proposes, read from its own words. Every row is a
 // message as people write them, seen from Monday 2026-06-01 09:00 in Berlin.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';

@@ -1,4 +1,4 @@
-// Work routes (API.md §11): requests mailed through the real send binding, answered by reply mail
+// Work routes (docs/mail.md): requests mailed through the real send binding, answered by reply mail
 // through the real email() handler or through the API; the agenda's work_route items and pending
 // tasks; reminders by the minute scan through the outbox and the real queue handler. The scan
 // is global, so the reminder test dates its route in its own stretch of 2020 (see test/sequences.test.ts).

@@ -1,6 +1,6 @@
 import type { Ranked } from './types';
 
-/** Pending actions, overdue tasks, missed replies, then everything else (API.md §7). */
+/** Pending actions, overdue tasks, missed replies, then everything else (docs/calendar.md). */
 const group = ({ item }: Ranked) => (item.type === 'task' && item.pending ? 0 : item.type === 'task' && item.overdue ? 1 : item.type === 'thread' ? 2 : 3);
 
 function cmp(a: string, b: string): number {

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { InboxQuery } from '../http/fields';
+import { integerParam } from '../http/openapi';
 import { FILE_TYPES } from '../db/schema';
 import { DEFAULT_DAYS, MAX_DAYS, MIN_DAYS } from './window';
 
@@ -8,7 +9,7 @@ export const AgendaQuery = InboxQuery.extend({
     .regex(/^\d{1,3}$/, `must be a whole number from ${MIN_DAYS} to ${MAX_DAYS}`)
     .refine((v) => Number(v) >= MIN_DAYS && Number(v) <= MAX_DAYS, `must be a whole number from ${MIN_DAYS} to ${MAX_DAYS}`)
     .optional()
-    .openapi({ description: `Length of the window in days, ${MIN_DAYS}–${MAX_DAYS} (default ${DEFAULT_DAYS}).`, example: '7' }),
+    .openapi(integerParam(MIN_DAYS, MAX_DAYS, { description: `Length of the window in days, ${MIN_DAYS}–${MAX_DAYS} (default ${DEFAULT_DAYS}).`, example: DEFAULT_DAYS })),
 });
 
 const localDate = z.string().openapi({ example: '2026-06-01' });

@@ -32,7 +32,7 @@ export async function buildAgenda(db: Queryable, inbox: Inbox, days: number, now
   return {
     window: {
       start: window.startDate,
-      end: window.endDate, // exclusive: start + days (API.md §7)
+      end: window.endDate, // exclusive: start + days (docs/calendar.md)
       days,
       time_zone: window.zone,
       start_at: toIsoZ(window.startAt),

@@ -1,5 +1,5 @@
 /**
- * The event types an alert can subscribe to (API.md §8), served publicly by
+ * The event types an alert can subscribe to (docs/alerts.md), served publicly by
  * /v1/events/types/ and /v1/events/reference/, and the rules validation applies to them.
  * Each type's `data_fields` are the keys of its payload schema (payload.ts), so the catalogue
  * cannot drift from what firings carry.
@@ -14,7 +14,7 @@ export const UNIT_SECONDS: Record<OffsetUnit, number> = { minutes: 60, hours: 36
 /** Longest offset: a year ahead (a reminder further out is almost surely a unit mistake). */
 export const MAX_OFFSET_SECONDS = 366 * 86_400;
 
-/** Anniversary types are free-form on contacts: 1–40 of a-z 0-9 _ - (API.md §4). */
+/** Anniversary types are free-form on contacts: 1–40 of a-z 0-9 _ - (docs/contacts.md). */
 export const ANNIVERSARY_TYPE_RE = /^[a-z0-9_-]{1,40}$/;
 
 

@@ -51,7 +51,7 @@ export const EventCancelledData = EventReminderData.omit({ offset: true }).exten
 
 const Address = z.strictObject({ email: z.string(), name: z.string().nullable() });
 
-/** `message.received` / `message.sent` (API.md §9). */
+/** `message.received` / `message.sent` (docs/mail.md). */
 export const MessageData = z.strictObject({
   message_id: z.string(),
   thread_id: z.string(),
@@ -62,7 +62,7 @@ export const MessageData = z.strictObject({
   sent_at: IsoZ,
 });
 
-/** `work_route.completed` (API.md §11). */
+/** `work_route.completed` (docs/mail.md). */
 export const WorkRouteData = z.strictObject({
   route_id: z.string(),
   title: z.string(),
@@ -72,7 +72,7 @@ export const WorkRouteData = z.strictObject({
   total_recipients: z.number().int(),
 });
 
-/** `contact.share_received` (API.md §13). */
+/** `contact.share_received` (docs/contacts.md). */
 export const ShareData = z.strictObject({
   share_id: z.string(),
   type: z.enum(['offer', 'request']),
@@ -185,7 +185,7 @@ export function webhookBody(d: {
   });
 }
 
-/** What a message firing says about the message (API.md §9). */
+/** What a message firing says about the message (docs/mail.md). */
 export interface MessageFacts {
   message_id: string;
   thread_id: string;

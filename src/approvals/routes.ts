@@ -11,6 +11,7 @@ export const approvalsRouter = newRouter();
 
 approvalsRouter.openapi(createRoute({
   method: 'get', path: '/v1/approvals/', tags: ['Approvals'], summary: 'List held actions',
+  description: 'The inbox\'s held calls, newest first, each with its method, path, body and `status` (`pending`, `approved`, `rejected`, or `expired` once past `expires_at`).',
   middleware: [requireScope('approvals:read')],
   request: { query: InboxQuery },
   responses: { 200: { description: 'Held actions, newest first (a bare array).', content: { 'application/json': { schema: z.array(Approval) } } }, ...errorResponses },
@@ -18,6 +19,7 @@ approvalsRouter.openapi(createRoute({
 
 approvalsRouter.openapi(createRoute({
   method: 'get', path: '/v1/approvals/{approval_id}/', tags: ['Approvals'], summary: 'Get a held action',
+  description: 'One held call with its status. An unknown or another inbox\'s approval is a 404.',
   middleware: [requireScope('approvals:read')],
   request: { params: ApprovalParams, query: InboxQuery },
   responses: { 200: { description: 'The held action.', content: { 'application/json': { schema: Approval } } }, ...errorResponses },
@@ -25,6 +27,7 @@ approvalsRouter.openapi(createRoute({
 
 approvalsRouter.openapi(createRoute({
   method: 'post', path: '/v1/approvals/{approval_id}/approve/', tags: ['Approvals'], summary: 'Approve: execute the held call exactly as submitted',
+  description: 'Replays the held call (method, path, body, If-Match) as the token that made it and records its answer\'s status. Only a pending approval can be decided (else 400); the token that made the call cannot decide it (403).',
   middleware: [requireScope('approvals:write')],
   request: { params: ApprovalParams, query: InboxQuery },
   responses: { 204: { description: 'Executed.' }, ...errorResponses },
@@ -42,6 +45,7 @@ approvalsRouter.openapi(createRoute({
 
 approvalsRouter.openapi(createRoute({
   method: 'post', path: '/v1/approvals/{approval_id}/reject/', tags: ['Approvals'], summary: 'Reject: discard the held call',
+  description: 'The held call is never executed. Only a pending approval can be decided (else 400); the token that made the call cannot decide it (403).',
   middleware: [requireScope('approvals:write')],
   request: { params: ApprovalParams, query: InboxQuery },
   responses: { 204: { description: 'Discarded.' }, ...errorResponses },

@@ -14,18 +14,23 @@ import { asDate, rowsOf, type Queryable } from '../db/sql';
 
 type CalendarRow = typeof calendars.$inferSelect;
 
-export function calendarView(r: CalendarRow) {
+/** Where a calendar's feed is served (src/calendar/ics-routes.ts); the token is its only credential. */
+export const feedPath = (id: string, token: string) => `/v1/calendar/collections/${encodeURIComponent(id)}/feed.ics?token=${token}`;
+
+/** A calendar as the API shows it; `origin` (the request's) makes `feed_url` absolute. */
+export function calendarView(r: CalendarRow, origin: string) {
   return {
     id: r.id, name: r.name, color: r.color, isDefault: r.isDefault,
     kind: r.kind, created_at: toIsoZ(r.createdAt),
+    feed_url: r.kind === 'tasks' ? null : `${origin}${feedPath(r.id, r.feedToken)}`,
   };
 }
 
-export async function listCalendars(db: Queryable, inbox: Inbox) {
+export async function listCalendars(db: Queryable, inbox: Inbox, origin: string) {
   const rows = await db.select().from(calendars).where(eq(calendars.inboxId, inbox.id)).orderBy(asc(calendars.id));
   // The default calendar first, then the Tasks calendar, then the inbox's own in creation order.
   const rank = (r: CalendarRow) => (r.isDefault ? 0 : r.kind === 'tasks' ? 1 : 2);
-  return rows.sort((a, b) => rank(a) - rank(b)).map(calendarView);
+  return rows.sort((a, b) => rank(a) - rank(b)).map((r) => calendarView(r, origin));
 }
 
 /** The inbox's calendar, or 404 (unknown and foreign ids alike). */
@@ -35,26 +40,26 @@ export async function findCalendar(db: Queryable, inbox: Inbox, id: string): Pro
   return row;
 }
 
-export async function getCalendar(db: Queryable, inbox: Inbox, id: string) {
-  return calendarView(await findCalendar(db, inbox, id));
+export async function getCalendar(db: Queryable, inbox: Inbox, id: string, origin: string) {
+  return calendarView(await findCalendar(db, inbox, id), origin);
 }
 
-export async function createCalendar(db: Queryable, inbox: Inbox, input: { name: string; color?: string | null }, now: Date) {
+export async function createCalendar(db: Queryable, inbox: Inbox, input: { name: string; color?: string | null }, now: Date, origin: string) {
   const [row] = await db.insert(calendars).values({
     id: newId('cal', now.getTime()), inboxId: inbox.id, name: input.name, color: input.color ?? null,
     isDefault: false, kind: 'user', createdAt: now,
   }).returning();
-  return calendarView(row!);
+  return calendarView(row!, origin);
 }
 
-export async function updateCalendar(db: Queryable, inbox: Inbox, id: string, patch: { name?: string; color?: string | null }) {
+export async function updateCalendar(db: Queryable, inbox: Inbox, id: string, patch: { name?: string; color?: string | null }, origin: string) {
   const set: Partial<typeof calendars.$inferInsert> = {};
   if (patch.name !== undefined) set.name = patch.name;
   if (patch.color !== undefined) set.color = patch.color;
-  if (Object.keys(set).length === 0) return getCalendar(db, inbox, id);
+  if (Object.keys(set).length === 0) return getCalendar(db, inbox, id, origin);
   const [row] = await db.update(calendars).set(set).where(and(eq(calendars.id, id), eq(calendars.inboxId, inbox.id))).returning();
   if (!row) throw ApiError.notFound('Calendar');
-  return calendarView(row);
+  return calendarView(row, origin);
 }
 
 /**

@@ -2,7 +2,7 @@ import { serviceContext } from '../http/context';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Router } from '../http/router';
 import { requireScope } from '../http/auth';
-import { errorResponses, IdempotencyHeader, queuedResponse, json, body } from '../http/openapi';
+import { errorResponses, IdempotencyHeader, IfMatchHeader, queuedResponse, json, body } from '../http/openapi';
 import { checkIfMatch, withEtag } from '../http/etag';
 import { keysetEnvelope, keysetPageOf, keysetPageSchema } from '../http/pagination';
 import { queryKey } from '../http/cursor';
@@ -11,6 +11,8 @@ import * as S from './schemas';
 import * as svc from './events';
 import { listEvents } from './listing';
 import { addEventLabel, removeEventLabel } from './event-labels';
+import { eventCalendar } from './interchange';
+import { calendarText, icsResponse } from './ics-routes';
 
 const tags = ['Calendar'];
 const withEtagHeader = (description: string) => ({
@@ -58,11 +60,17 @@ export function registerEventRoutes(router: Router): void {
 
   router.openapi(createRoute({
     method: 'get', path: '/v1/calendar/events/{event_id}/', tags, summary: 'Read an event or one occurrence',
-    description: ID_RULES,
+    description: `${ID_RULES}\n\nWith \`format=ics\`: the same as one VCALENDAR (\`text/calendar\`, RFC 5545, with its VTIMEZONEs and an \`ETag\` of its own): a series with its RRULE/EXDATE/RDATE and each changed occurrence as a \`RECURRENCE-ID\` VEVENT (a cancelled one says \`STATUS:CANCELLED\`); an occurrence id gives that one occurrence, under the series' UID with its \`RECURRENCE-ID\`. The format is the feed's (\`GET /v1/calendar/collections/{id}/feed.ics\`).`,
     middleware: [requireScope('calendar:read')],
-    request: { params: S.EventIdParam, query: InboxQuery },
-    responses: { 200: withEtagHeader('The event or occurrence.'), ...errorResponses },
+    request: { params: S.EventIdParam, query: S.EventReadQuery },
+    responses: {
+      200: { ...withEtagHeader('The event or occurrence (`format=ics`: as iCalendar).'), content: { ...json(S.Event, '').content, ...calendarText('').content } },
+      ...errorResponses,
+    },
   }), async (c) => {
+    if (c.req.valid('query').format === 'ics') {
+      return icsResponse(c, await eventCalendar(c.get('db'), c.get('inbox'), c.req.valid('param').event_id, c.get('now')), 'private, no-cache');
+    }
     const view = await svc.getEvent(c.get('db'), c.get('inbox'), c.req.valid('param').event_id);
     return c.json(await withEtag(c, view), 200);
   });
@@ -76,7 +84,7 @@ export function registerEventRoutes(router: Router): void {
       'At least one field (an empty body is a 400). Setting `status` to `cancelled` emits `event.cancelled`. Honours If-Match (412).',
     ].join('\n\n'),
     middleware: [requireScope('calendar:write')],
-    request: { params: S.EventIdParam, ...body(patchBody(S.PatchEvent, 'PatchEvent')) },
+    request: { params: S.EventIdParam, headers: IfMatchHeader, ...body(patchBody(S.PatchEvent, 'PatchEvent')) },
     responses: { 200: withEtagHeader('The event or occurrence after the change.'), ...queuedResponse, ...errorResponses },
   }), async (c) => {
     const view = await svc.updateEvent(
@@ -90,7 +98,7 @@ export function registerEventRoutes(router: Router): void {
     method: 'delete', path: '/v1/calendar/events/{event_id}/', tags, summary: 'Delete an event or series, or exclude one occurrence',
     description: `${ID_RULES}\n\nDeleting an occurrence adds an EXDATE for it to the series; only that occurrence disappears. Emits \`event.cancelled\`. Honours If-Match (412).`,
     middleware: [requireScope('calendar:delete')],
-    request: { params: S.EventIdParam, query: InboxQuery },
+    request: { params: S.EventIdParam, query: InboxQuery, headers: IfMatchHeader },
     responses: { 204: { description: 'Deleted.' }, ...queuedResponse, ...errorResponses },
   }), async (c) => {
     await svc.deleteEvent(serviceContext(c), c.req.valid('param').event_id, (current) => checkIfMatch(c, current));
@@ -110,6 +118,7 @@ export function registerEventRoutes(router: Router): void {
 
   router.openapi(createRoute({
     method: 'delete', path: '/v1/calendar/events/{event_id}/labels/{label_id}/', tags, summary: 'Detach a label from an event',
+    description: 'An occurrence id detaches from its series. An unknown event or label, or another inbox\'s, is a 404.',
     middleware: [requireScope('calendar:write')],
     request: { params: S.EventLabelParams, query: InboxQuery },
     responses: { 204: { description: 'Detached (also when it was not attached).' }, ...queuedResponse, ...errorResponses },

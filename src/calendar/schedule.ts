@@ -32,7 +32,7 @@ export function zoneName(tz: string): string {
 
 /**
  * A Time Utils input as an instant. `zone` reads a naive input (explicit `time_zone`), else
- * `fallbackZone`, else UTC — the order of API.md §3. With `dateZone`, a date-only input
+ * `fallbackZone`, else UTC — the order of docs/time.md. With `dateZone`, a date-only input
  * (`2024-06-10`, `tomorrow`) is a calendar date and means midnight in that zone: an all-day
  * event moved to another date stays all-day in its own zone whatever zone the user reads it in.
  * An instant outside the supported range (src/time/range.ts) is a 400 naming `field`; `kind`
@@ -47,7 +47,7 @@ export function parseStart(
 /**
  * As parseStart, plus the wall time as the user wrote it. The two differ only inside a
  * spring-forward gap: 02:30 New York on Mar 10, 2024 is the instant of 03:30 EDT, but a series
- * starting there keeps 02:30 as its time of day (API.md §3: only occurrences in a gap move).
+ * starting there keeps 02:30 as its time of day (docs/time.md: only occurrences in a gap move).
  */
 export function parseStartWall(
   input: string, field: string, zone: string | null, fallbackZone: string | null, now: Date, dateZone?: string, kind: RangeKind = 'instant',

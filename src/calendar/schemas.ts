@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { CursorParam } from '../http/cursor';
-import { Color, LowerCaseEmailAddress, PagedInboxQuery, TimeZone } from '../http/fields';
+import { Color, InboxQuery, LowerCaseEmailAddress, PagedInboxQuery, TimeZone } from '../http/fields';
 import { MAX_DURATION_SECONDS, parseDuration } from '../time/duration';
 import { RANGE_MAX_ISO, RANGE_MAX_MS, RANGE_MIN_ISO, RANGE_MIN_MS, RANGE_TEXT, rangeProblem, timeFailureMessage } from '../time/range';
 import { readTime } from '../time/parse';
@@ -16,6 +16,10 @@ export const Calendar = z.object({
   isDefault: z.boolean(),
   kind: z.enum(['personal', 'tasks', 'user']).openapi({ description: '`personal` (the default calendar), `tasks` (holds tasks, no events) or `user`.' }),
   created_at: z.string(),
+  feed_url: z.string().nullable().openapi({
+    description: 'The calendar as a subscribable iCalendar feed (RFC 5545, `text/calendar`): an absolute URL holding a secret token, fetched without Authorization. Anyone with the URL can read the calendar; `POST …/feed/rotate/` issues a new one and the old URL stops working. `null` for the Tasks calendar (it has no feed).',
+    example: 'https://inbox.example/v1/calendar/collections/cal_01j0abcdefghjkmnpqrstvwxyz/feed.ics?token=3f9c…',
+  }),
 }).openapi('Calendar');
 
 const calendarName = z.string().trim().min(1, 'must not be empty').max(100);
@@ -171,3 +175,28 @@ export const AddLabel = z.object({
 export const EventLabelParams = EventIdParam.extend({
   label_id: z.string().min(1).max(100).openapi({ param: { name: 'label_id', in: 'path' } }),
 });
+
+// ---------------------------------------------------------------------------------------------
+// iCalendar interchange (src/calendar/ics-routes.ts)
+
+export const FeedParams = z.object({
+  id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' }, example: 'cal_01j0abcdefghjkmnpqrstvwxyz' }),
+});
+
+export const FeedQuery = z.object({
+  token: z.string().max(200).optional().openapi({ description: 'The secret of the calendar\'s `feed_url`. Missing or wrong: 404.', example: '3f9c0d…' }),
+});
+
+export const EventReadQuery = InboxQuery.extend({
+  format: z.enum(['json', 'ics']).optional().openapi({ description: '`json` (default): the event. `ics`: one VCALENDAR (`text/calendar`) holding the series with its changed occurrences, or the one occurrence an occurrence id names. Any other value is a 400.' }),
+});
+
+export const ImportEventsQuery = InboxQuery.extend({
+  calendar_id: z.string().min(1).max(100).optional().openapi({ description: 'The calendar the events go into; default: the inbox\'s default calendar. An unknown or another inbox\'s calendar is a 404, the Tasks calendar a 400.' }),
+});
+
+export const CalendarImportResult = z.object({
+  created: z.number().int().openapi({ description: 'UIDs new to the inbox: an event (series with its changed occurrences) each.' }),
+  updated: z.number().int().openapi({ description: 'UIDs whose stored event differed from the file: changed to match it.' }),
+  skipped: z.number().int().openapi({ description: 'UIDs whose stored event already matched: left alone.' }),
+}).openapi('CalendarImportResult', { example: { created: 3, updated: 1, skipped: 12 } });

@@ -33,6 +33,7 @@ contactsRouter.openapi(createRoute({
 
 contactsRouter.openapi(createRoute({
   method: 'post', path: '/v1/contacts/', tags: TAGS, summary: 'Create a contact',
+  description: '`full_name` plus optional emails, phones, anniversaries and notes; answers the contact with its ETag and `Location`.',
   middleware: [requireScope('contacts:write')],
   request: { headers: IdempotencyHeader, ...body(withInbox(S.CreateContact, 'CreateContact')) },
   responses: {
@@ -47,6 +48,7 @@ contactsRouter.openapi(createRoute({
 
 contactsRouter.openapi(createRoute({
   method: 'get', path: '/v1/contacts/{id}/', tags: TAGS, summary: 'Get a contact',
+  description: 'The contact with its ETag. An unknown or another inbox\'s id is a 404.',
   middleware: [requireScope('contacts:read')],
   request: { params: S.ContactParams, query: InboxQuery },
   responses: { 200: { ...json(S.ContactDetail, 'The contact.'), headers: etagHeader }, ...errorResponses },

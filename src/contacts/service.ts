@@ -37,7 +37,8 @@ type ContactColumns = Omit<ContactView, 'anniversaries'> & { anniversaries?: Ann
 
 // System timestamps are rendered like toIsoZ: UTC, whole seconds, `Z`.
 
-const anniversariesOf = sql`(SELECT coalesce(json_agg(json_build_object('type', a.type, 'date', a.date) ORDER BY a.position), '[]'::json)
+/** A contact's anniversaries as a JSON array, in order (the contact row aliased `c`). */
+export const anniversariesOf = sql`(SELECT coalesce(json_agg(json_build_object('type', a.type, 'date', a.date) ORDER BY a.position), '[]'::json)
   FROM contact_anniversaries a WHERE a.contact_id = c.id)`;
 
 /** The columns of a contact row aliased `c`, shaped for `viewOf`. */
@@ -66,19 +67,22 @@ const detailOf = (v: ContactView, active: ActiveSequence[] = []): ContactDetailV
 /** The contact's running enrollments, read by the contact's own statement (`c` its row). */
 const activeSequences = (inboxId: string) => sql`${activeSequencesOf(sql`${inboxId}`, sql`c.id`)} AS active_sequences`;
 
-const cleanEmails = (list: { label?: string | null; address: string }[]): EmailEntry[] =>
+export const cleanEmails = (list: { label?: string | null; address: string }[]): EmailEntry[] =>
   list.map((e) => ({ label: e.label ? e.label : null, address: e.address }));
-const cleanPhones = (list: { label?: string | null; number: string }[]): PhoneEntry[] =>
+export const cleanPhones = (list: { label?: string | null; number: string }[]): PhoneEntry[] =>
   list.map((p) => ({ label: p.label ? p.label : null, number: p.number }));
 
-/** The anniversary rows to store, as one jsonb parameter for `jsonb_to_recordset`. */
-function anniversaryRecords(list: Anniversary[]): string {
-  return JSON.stringify(list.map((a, position) => {
+/** The anniversary rows to store (month/day split out for the scan and the agenda). */
+export function anniversaryRows(list: Anniversary[]) {
+  return list.map((a, position) => {
     const d = parseAnniversaryDate(a.date);
     if (!d) throw ApiError.field(`anniversaries.${position}.date`, 'must be YYYY-MM-DD (a real date) or --MM-DD');
     return { position, type: a.type, date: a.date, year: d.year, month: d.month, day: d.day };
-  }));
+  });
 }
+
+/** The anniversary rows to store, as one jsonb parameter for `jsonb_to_recordset`. */
+const anniversaryRecords = (list: Anniversary[]): string => JSON.stringify(anniversaryRows(list));
 
 const anniversaryRecordset = (records: string) =>
   sql`jsonb_to_recordset(${records}::jsonb) AS x(position int, type text, date text, year int, month int, day int)`;

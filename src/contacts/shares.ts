@@ -1,5 +1,5 @@
 /**
- * Contact shares (API.md §13): an inbox offers a contact to, or asks one of, another inbox of
+ * Contact shares (docs/contacts.md): an inbox offers a contact to, or asks one of, another inbox of
  * its tenant; only the receiving inbox (`to_inbox_id`) decides. Accepting copies the card into
  * the inbox that wants it (the receiver of an offer, the sender of a request), merged into a
  * contact that already has the address: its name and notes stay, emails, phones and

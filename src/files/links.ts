@@ -1,5 +1,5 @@
 /**
- * Signed download links (API.md §12): `/v1/file-links/{file_id}.{version}.{expires}.{signature}/`,
+ * Signed download links (docs/files.md): `/v1/file-links/{file_id}.{version}.{expires}.{signature}/`,
  * the signature an HMAC-SHA256 (the deployment's FILE_LINK_SECRET) over the other three parts.
  * A link names one version, so it keeps serving the bytes it was minted for. Anything that does
  * not verify — a changed character, a cut, an expiry in the past — is the same 403, so a link

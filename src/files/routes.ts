@@ -6,7 +6,7 @@ import type { AppEnv } from '../http/context';
 import { dispositionOf } from '../http/download';
 import { ApiError } from '../http/errors';
 import type { RawBodyRoute } from '../http/middleware';
-import { errorResponses, IdempotencyHeader, queuedResponse, json, body } from '../http/openapi';
+import { errorResponses, errorsOf, IdempotencyHeader, problem, queuedResponse, json, body } from '../http/openapi';
 import { pageEnvelope, pageOf, pageSchema } from '../http/pagination';
 import { InboxQuery, patchBody, withInbox } from '../http/fields';
 import { toIsoZ } from '../time/zones';
@@ -27,7 +27,7 @@ export const filesRawBodies: RawBodyRoute[] = [{ method: 'PUT', path: /^\/v1\/fi
 const bytesResponse = {
   200: {
     description: 'The bytes, with their `Content-Type`, `Content-Length`, `ETag` and a `Content-Disposition` filename.',
-    content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } },
+    content: { '*/*': { schema: z.string().openapi({ format: 'binary' }) } },
   },
   304: { description: 'Not modified (`If-None-Match` names this version\'s ETag).' },
 } as const;
@@ -45,6 +45,7 @@ async function serveVersion(c: Context<AppEnv>, v: svc.StoredVersion, cacheContr
 
 filesRouter.openapi(createRoute({
   method: 'get', path: '/v1/files/reference/', tags: TAGS, summary: 'File types and limits', security: [],
+  description: 'Public (no token): the file types, the upload limit, link lifetimes and the limits of appended rows.',
   responses: { 200: json(S.FilesReference, 'The reference.') },
 }), (c) => c.json(S.filesReference, 200));
 
@@ -52,7 +53,7 @@ filesRouter.openapi(createRoute({
   method: 'get', path: `${LINK_PATH}{token}/`, tags: TAGS, summary: 'Download through a signed link', security: [],
   description: 'No token: the link is the credential. It serves the version that was current when it was minted, until it expires. A link that was changed in any way, or has expired, is a 403 that says nothing more; a link to a file since deleted is a 404.',
   request: { params: S.LinkParams },
-  responses: { ...bytesResponse, ...errorResponses },
+  responses: { ...bytesResponse, ...errorsOf(400, 403, 404) },
 }), async (c) => {
   const secret = c.get('config').fileLinkSecret;
   const target = secret ? await verifyLink(secret, c.req.valid('param').token, c.get('now')) : null;
@@ -89,6 +90,7 @@ filesRouter.openapi(createRoute({
 
 filesRouter.openapi(createRoute({
   method: 'get', path: '/v1/files/{id}/', tags: TAGS, summary: 'Get a file',
+  description: 'The file\'s metadata at its latest version. An unknown or another inbox\'s id is a 404.',
   middleware: [requireScope('files:read')],
   request: { params: S.FileParams, query: InboxQuery },
   responses: { 200: json(S.File, 'The file.'), ...errorResponses },
@@ -96,6 +98,7 @@ filesRouter.openapi(createRoute({
 
 filesRouter.openapi(createRoute({
   method: 'patch', path: '/v1/files/{id}/', tags: TAGS, summary: 'Rename a file or change its instructions',
+  description: 'At least one field (an empty body is a 400); the content and its version are unchanged.',
   middleware: [requireScope('files:write')],
   request: { params: S.FileParams, ...body(patchBody(S.PatchFile, 'PatchFile')) },
   responses: { 200: json(S.File, 'The file after the change.'), ...queuedResponse, ...errorResponses },
@@ -118,11 +121,11 @@ filesRouter.openapi(createRoute({
   middleware: [requireScope('files:write')],
   request: {
     params: S.FileParams, query: InboxQuery,
-    body: { required: true, content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
+    body: { required: true, content: { '*/*': { schema: z.string().openapi({ format: 'binary' }) } } },
   },
   responses: {
     201: json(S.File, 'The file, at its new version.'), ...queuedResponse, ...errorResponses,
-    411: { description: 'No `Content-Length` (`length_required`).' },
+    411: problem('No `Content-Length` (`length_required`).'),
   },
 }), async (c) => {
   const contentType = c.req.header('content-type')?.trim() || 'application/octet-stream';
@@ -169,7 +172,7 @@ filesRouter.openapi(createRoute({
   description: 'An absolute URL that downloads the current version without a token until `expires_at` (`expires_in_seconds` 1–604800, default 3600). Needs `files:read`. A file with no content yet is a 409.',
   middleware: [requireScope('files:read')],
   request: { params: S.FileParams, body: { required: false, content: { 'application/json': { schema: withInbox(S.MintLink, 'MintLink') } } } },
-  responses: { 201: json(S.Link, 'The link.'), ...errorResponses },
+  responses: { 201: json(S.Link, 'The link.'), ...errorResponses, 503: problem('Signed links are not configured on this deployment (`service_unavailable`).') },
 }), async (c) => {
   const secret = c.get('config').fileLinkSecret;
   if (!secret) throw new ApiError(503, 'service_unavailable', 'Signed links are not configured on this deployment (FILE_LINK_SECRET).');

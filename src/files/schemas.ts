@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { FILE_TYPES } from '../db/schema';
 import { PagedInboxQuery } from '../http/fields';
+import { integerParam } from '../http/openapi';
 
-/** Bytes of one version (API.md §12). */
+/** Bytes of one version (docs/files.md). */
 export const MAX_FILE_BYTES = 25 * 1024 * 1024;
 /** How long a link may live: 1 s to 7 days, an hour unless asked. */
 export const MAX_LINK_SECONDS = 604_800;
@@ -55,7 +56,7 @@ export const ListFilesQuery = PagedInboxQuery.extend({
 export const ContentQuery = z.object({
   inbox_id: z.string().optional(),
   version: z.string().regex(/^[1-9][0-9]{0,8}$/, 'must be a version number (1 or more)').optional()
-    .openapi({ description: 'Which version (default: the latest).', example: '1' }),
+    .openapi(integerParam(1, 999_999_999, { description: 'Which version (default: the latest).', example: 1 })),
 });
 
 const Cell = z.union([z.string().max(100_000), z.number().finite(), z.boolean(), z.null()]);

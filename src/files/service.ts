@@ -1,5 +1,5 @@
 /**
- * Files of an inbox (API.md §12): metadata in Postgres, the bytes of every version in R2
+ * Files of an inbox (docs/files.md): metadata in Postgres, the bytes of every version in R2
  * (binding FILES). A new version's bytes are written to R2 first, under a key of their own, and
  * then one statement bumps the file's version and records the new one — so a version row
  * always names bytes that exist, and two concurrent uploads get two versions. An upload that

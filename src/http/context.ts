@@ -5,7 +5,7 @@ import type { Db } from '../db/client';
 import type { Config } from '../config';
 import type { InboxRow } from '../db/schema';
 
-/** Every scope a token can hold (API.md §2); `read` is the composite of every `*:read`. */
+/** Every scope a token can hold (docs/auth.md); `read` is the composite of every `*:read`. */
 export const ALL_SCOPES = [
   'contacts:read', 'contacts:write', 'contacts:delete', 'calendar:read', 'calendar:write', 'calendar:delete',
   'task:read', 'task:write', 'alerts:read', 'alerts:write', 'approvals:read', 'approvals:write',

@@ -1,5 +1,5 @@
 /**
- * CORS (API.md §1, §14): origins named by the `CORS_ORIGINS` var (or `*`) may call the API from
+ * CORS (docs/concepts.md, docs/interchange.md): origins named by the `CORS_ORIGINS` var (or `*`) may call the API from
  * a browser. A preflight is answered here, before authentication — 204 with the allow headers
  * for a listed origin, 403 for any other, never 401 — and every other answer to a listed origin
  * (errors too) carries the headers a browser needs to read it. Tokens travel in Authorization,

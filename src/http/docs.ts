@@ -1,24 +1,92 @@
-/** A self-contained docs page that renders /openapi.json (no external assets). */
-export function docsPage(): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Agent Inbox Records API</title>
+import type { Context } from 'hono';
+import type { AppEnv } from './context';
+import { base64url } from './crypto';
+
+/**
+ * The docs page at /docs: Scalar's API reference over /openapi.json. The Worker writes the page
+ * (so it names this deployment's origin and carries a per-request CSP nonce); Scalar's bundle is
+ * a static asset of the Worker (wrangler.toml [assets], public/docs/scalar.js, copied from
+ * node_modules by scripts/docs-assets.mjs), so nothing is loaded from any other origin.
+ */
+export const SCALAR_BUNDLE = '/docs/scalar.js';
+
+/** What Scalar is told: the document, this origin as the only server, the bearer scheme preselected. */
+export function scalarConfig(origin: string) {
+  return {
+    url: '/openapi.json',
+    servers: [{ url: origin, description: 'This deployment' }],
+    // Every operation that needs a token uses the document's one scheme: entered once in
+    // try-it, kept in this browser's local storage, sent as `Authorization: Bearer …`.
+    authentication: { preferredSecurityScheme: 'bearer' },
+    persistAuth: true,
+    // Nothing leaves for Scalar's own services: no web fonts, telemetry, agent or MCP helpers.
+    // (No proxyUrl: try-it calls go straight to this origin, which is same-origin, so no CORS.)
+    withDefaultFonts: false,
+    telemetry: false,
+    agent: { disabled: true },
+    mcp: { disabled: true },
+    showDeveloperTools: 'never',
+    documentDownloadType: 'json',
+    defaultHttpClient: { targetKey: 'shell', clientKey: 'curl' },
+    metaData: { title: 'Agent Inbox Records API' },
+  };
+}
+
+// The one script written into the page: constant, allowed by the nonce. The configuration it
+// reads is a JSON data block, which is never executed.
+const BOOT = "Scalar.createApiReference('#app', JSON.parse(document.getElementById('docs-config').textContent));";
+
+/** JSON safe inside <script>: no `<` can close the element or open a comment. */
+const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
+
+export function docsPage(origin: string, nonce: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#222}
-h2{border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2rem}.op{margin:.6rem 0;border:1px solid #e3e3e3;border-radius:6px}
-.op summary{cursor:pointer;padding:.4rem .6rem}.m{display:inline-block;width:4.5rem;font-weight:700;text-transform:uppercase}
-.get{color:#0a7}.post{color:#06c}.patch{color:#a60}.delete{color:#c22}pre{background:#f6f6f6;padding:.6rem;overflow:auto;font-size:13px}
-.b{padding:0 .8rem .6rem}code{background:#f3f3f3;padding:0 .2rem}</style></head>
-<body><h1>Agent Inbox Records API</h1><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).
-Send <code>Authorization: Bearer &lt;token&gt;</code>. Errors are <code>application/problem+json</code>.</p><div id="ops">Loading…</div>
-<script>
-const esc=s=>String(s).replace(/[&<>]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;'}[c]));
-fetch('/openapi.json').then(r=>r.json()).then(doc=>{const byTag={};
-for(const [path,item] of Object.entries(doc.paths)){for(const [m,op] of Object.entries(item)){const t=(op.tags||['Other'])[0];(byTag[t]??=[]).push({path,m,op});}}
-let h='';for(const [tag,ops] of Object.entries(byTag)){h+='<h2>'+esc(tag)+'</h2>';for(const {path,m,op} of ops){
-const req=op.requestBody?JSON.stringify(op.requestBody.content['application/json']?.schema,null,2):'';
-const params=(op.parameters||[]).map(p=>'<li><code>'+esc(p.name)+'</code> ('+p.in+(p.required?', required':'')+') '+esc(p.description||'')+'</li>').join('');
-const res=Object.entries(op.responses||{}).map(([s,r])=>'<li><b>'+s+'</b> '+esc(r.description||'')+'</li>').join('');
-h+='<details class="op"><summary><span class="m '+m+'">'+m+'</span><code>'+esc(path)+'</code> — '+esc(op.summary||'')+'</summary><div class="b">'+
-(op.description?'<p>'+esc(op.description)+'</p>':'')+(params?'<p>Parameters</p><ul>'+params+'</ul>':'')+(req?'<p>Body</p><pre>'+esc(req)+'</pre>':'')+'<p>Responses</p><ul>'+res+'</ul></div></details>';}}
-h+='<h2>Schemas</h2><pre>'+esc(JSON.stringify(doc.components?.schemas||{},null,2))+'</pre>';document.getElementById('ops').innerHTML=h;});
-</script></body></html>`;
+<title>Agent Inbox Records API</title>
+<link rel="icon" href="data:,">
+</head>
+<body>
+<noscript>This page needs JavaScript. The API is described by <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</noscript>
+<div id="app"></div>
+<script id="docs-config" type="application/json">${scriptJson(scalarConfig(origin))}</script>
+<script src="${SCALAR_BUNDLE}"></script>
+<script nonce="${nonce}">${BOOT}</script>
+</body>
+</html>
+`;
+}
+
+/**
+ * Only this origin, and inline script only by nonce. Inline styles stay allowed: Scalar's Vue
+ * components inject <style> elements (its theme, the toasts) that carry no nonce, and CSS
+ * cannot run code.
+ */
+export function docsCsp(nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** GET (and so HEAD) /docs. */
+export function docs(c: Context<AppEnv>): Response {
+  const nonce = base64url(crypto.getRandomValues(new Uint8Array(18)));
+  return c.html(docsPage(new URL(c.req.url).origin, nonce), 200, {
+    'content-security-policy': docsCsp(nonce),
+    // A fresh nonce per answer: a cached copy would carry a stale one.
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  });
 }

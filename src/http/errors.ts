@@ -11,7 +11,8 @@ export interface FieldError {
   message: string;
 }
 
-const TITLES: Record<ErrorCode, string> = {
+/** Every `code` a problem can carry, with its `title` (the OpenAPI document lists the same). */
+export const PROBLEM_TITLES: Record<ErrorCode, string> = {
   validation_failed: 'Validation failed',
   not_found: 'Not found',
   unauthorized: 'Unauthorized',
@@ -70,7 +71,7 @@ export function problem(c: Context, err: ApiError): Response {
   const { errors, headers, ...rest } = err.extra;
   const body: Record<string, unknown> = {
     type: `https://inbox.example/problems/${err.code.replace(/_/g, '-')}`,
-    title: TITLES[err.code],
+    title: PROBLEM_TITLES[err.code],
     status: err.status,
     detail: err.message,
     code: err.code,

@@ -124,6 +124,6 @@ export const Color = z.string().trim()
 export const TimeZone = z.string().refine(isValidTimeZone, 'must be an IANA time zone name such as Europe/Berlin')
   .openapi({ description: 'An IANA time zone name.', example: 'Europe/Berlin' });
 
-/** When a Feb 29 anniversary is observed in a common year (API.md §2). */
+/** When a Feb 29 anniversary is observed in a common year (docs/auth.md). */
 export const LeapDayPolicy = z.enum(LEAP_DAY_POLICIES)
   .openapi({ description: 'When a Feb 29 anniversary is observed in a common year: `feb28` (default), `mar1`, or `skip`.' });

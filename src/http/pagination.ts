@@ -1,16 +1,22 @@
 import { z } from '@hono/zod-openapi';
 import { ApiError } from './errors';
 import { decodeCursor, encodeCursor, type CursorKey } from './cursor';
+import { integerParam } from './openapi';
 
 const nonNegativeInt = z.string().regex(/^\d{1,9}$/, 'must be a non-negative integer');
 
-/** Query parameters of every paged list: `offset` (alias `position`) and `limit` 1–200. */
+const MAX_OFFSET = 999_999_999;
+
+/**
+ * Query parameters of every paged list: `offset` (alias `position`) and `limit` 1–200. Read as
+ * text (digits only), documented as the integers they are.
+ */
 export const PageQuery = z.object({
-  offset: nonNegativeInt.optional().openapi({ description: 'Zero-based offset (default 0).', example: '0' }),
-  position: nonNegativeInt.optional().openapi({ description: 'Alias of offset.' }),
+  offset: nonNegativeInt.optional().openapi(integerParam(0, MAX_OFFSET, { description: 'Zero-based offset (default 0).', example: 0 })),
+  position: nonNegativeInt.optional().openapi(integerParam(0, MAX_OFFSET, { description: 'Alias of offset.' })),
   limit: z.string().regex(/^\d{1,9}$/, 'must be an integer from 1 to 200')
     .refine((v) => Number(v) >= 1 && Number(v) <= 200, 'must be an integer from 1 to 200')
-    .optional().openapi({ description: 'Page size, 1–200 (default 50).', example: '50' }),
+    .optional().openapi(integerParam(1, 200, { description: 'Page size, 1–200 (default 50).', example: 50 })),
 });
 
 export interface Page {

@@ -39,6 +39,12 @@ const validationHook = (result: { success: boolean; error?: z.ZodError; target: 
  * valid call is ever held). The hold itself is the approvals module's; app.ts puts it in the
  * context, so this layer does not depend on it.
  */
+/**
+ * A path under /v1/ that answers without a token: exact (with or without its trailing slash),
+ * a prefix when it ends in `*`, or a pattern for a public path among private siblings.
+ */
+export type PublicPath = string | RegExp;
+
 export class Router extends OpenAPIHono<AppEnv> {
   constructor() {
     super({ defaultHook: validationHook as never });

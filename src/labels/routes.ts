@@ -26,6 +26,7 @@ labelsRouter.openapi(createRoute({
 
 labelsRouter.openapi(createRoute({
   method: 'post', path: '/v1/context/', tags: TAGS, summary: 'Create a context label',
+  description: 'A label of `label_type` `contact`, `calendar`, `message` or `any`; answers it with `Location`.',
   middleware: [requireScope('context:write')],
   request: { headers: IdempotencyHeader, ...body(withInbox(S.CreateLabel, 'CreateLabel')) },
   responses: { 201: json(S.Label, 'Created.'), ...queuedResponse, ...errorResponses },
@@ -48,6 +49,7 @@ labelsRouter.openapi(createRoute({
 
 labelsRouter.openapi(createRoute({
   method: 'patch', path: '/v1/context/{label_id}/', tags: TAGS, summary: 'Change a label',
+  description: 'At least one field (an empty body is a 400). A `label_type` change that would leave an associated entity of the wrong kind is a 409.',
   middleware: [requireScope('context:write')],
   request: { params: S.LabelParams, ...body(patchBody(S.PatchLabel, 'PatchLabel')) },
   responses: { 200: json(S.Label, 'The label after the change.'), ...queuedResponse, ...errorResponses },
@@ -55,6 +57,7 @@ labelsRouter.openapi(createRoute({
 
 labelsRouter.openapi(createRoute({
   method: 'delete', path: '/v1/context/{label_id}/', tags: TAGS, summary: 'Delete a label (and its associations)',
+  description: 'The contacts and events it held stay; only the associations go. An unknown or another inbox\'s label is a 404.',
   middleware: [requireScope('context:write')],
   request: { params: S.LabelParams, query: InboxQuery },
   responses: { 204: { description: 'Deleted.' }, ...queuedResponse, ...errorResponses },

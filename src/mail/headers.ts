@@ -1,5 +1,5 @@
 /**
- * The mail rules that are only about text (API.md §9): subjects as threads compare them, the
+ * The mail rules that are only about text (docs/mail.md): subjects as threads compare them, the
  * reply subject, Message-ID lists, snippets. Pure, so they are property-tested on their own.
  */
 

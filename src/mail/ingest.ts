@@ -61,7 +61,7 @@ export async function ingestMail(deps: MailDeps, inbox: Inbox, raw: Uint8Array, 
   const status = opts.direction === 'inbound' ? 'received' : 'sent';
   let message: MessageToStore;
   if (!mail) {
-    // Kept as it came, with no body, rather than lost (API.md §9).
+    // Kept as it came, with no body, rather than lost (docs/mail.md).
     await deps.blobs.put(`${base}/raw.eml`, raw, { httpMetadata: { contentType: 'message/rfc822' } });
     message = {
       direction: opts.direction, status,

@@ -3,7 +3,7 @@ import { newRouter, fieldErrors } from '../http/router';
 import { requireScope } from '../http/auth';
 import { serviceContext } from '../http/context';
 import { ApiError } from '../http/errors';
-import { errorResponses, queuedResponse, json, body } from '../http/openapi';
+import { errorResponses, Problem, queuedResponse, json, body } from '../http/openapi';
 import { pageEnvelope, pageOf, pageSchema } from '../http/pagination';
 import { withInbox } from '../http/fields';
 import { dispositionOf } from '../http/download';
@@ -21,7 +21,7 @@ export const mailRouter = newRouter();
 const badGateway = {
   502: {
     description: 'The mail service refused the message (`send_failed`); the inbox keeps it as `failed`, named by `message_id`.',
-    content: { 'application/problem+json': { schema: z.object({ code: z.literal('send_failed'), message_id: z.string(), thread_id: z.string() }).passthrough() } },
+    content: { 'application/problem+json': { schema: Problem.extend({ code: z.literal('send_failed'), message_id: z.string(), thread_id: z.string() }) } },
   },
 } as const;
 
@@ -80,6 +80,7 @@ mailRouter.openapi(createRoute({
 
 mailRouter.openapi(createRoute({
   method: 'get', path: '/v1/messages/threads/{thread_id}/', tags: ['Messages'], summary: 'Get a thread with its messages',
+  description: 'The thread summary and its messages, oldest first. An unknown or another inbox\'s id is a 404.',
   middleware: [requireScope('email:read')],
   request: { params: S.ThreadParams, query: S.InboxQuery },
   responses: { 200: json(S.ThreadWithMessages, 'The thread.'), ...errorResponses },
@@ -87,6 +88,7 @@ mailRouter.openapi(createRoute({
 
 mailRouter.openapi(createRoute({
   method: 'get', path: '/v1/messages/{message_id}/', tags: ['Messages'], summary: 'Get a message',
+  description: 'One stored message, inbound or outbound, with its attachments listed (their bytes are at …/attachments/{index}/).',
   middleware: [requireScope('email:read')],
   request: { params: S.MessageParams, query: S.InboxQuery },
   responses: { 200: json(S.Message, 'The message.'), ...errorResponses },
@@ -97,7 +99,7 @@ mailRouter.openapi(createRoute({
   description: 'The bytes as received, with their `Content-Type` and a `Content-Disposition` filename. `index` is 0-based.',
   middleware: [requireScope('email:read')],
   request: { params: S.AttachmentParams, query: S.InboxQuery },
-  responses: { 200: { description: 'The bytes.', content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } }, ...errorResponses },
+  responses: { 200: { description: 'The bytes.', content: { '*/*': { schema: z.string().openapi({ format: 'binary' }) } } }, ...errorResponses },
 }), async (c) => {
   const { message_id, index } = c.req.valid('param');
   const a = await svc.getAttachment(c.get('db'), c.env.BLOBS, c.get('inbox'), message_id, Number(index));

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { EmailAddress, InboxQuery, PagedInboxQuery } from '../http/fields';
+import { integerParam } from '../http/openapi';
 import { parseDuration } from '../time/duration';
 
 const MAX_RECIPIENTS = 50;
@@ -83,7 +84,7 @@ export const MessageParams = z.object({
   message_id: z.string().min(1).max(100).openapi({ param: { name: 'message_id', in: 'path' }, example: 'msg_01jd5x7k3m0000000000000000' }),
 });
 export const AttachmentParams = MessageParams.extend({
-  index: z.string().regex(/^\d{1,4}$/, 'must be a 0-based attachment index').openapi({ param: { name: 'index', in: 'path' }, example: '0' }),
+  index: z.string().regex(/^\d{1,4}$/, 'must be a 0-based attachment index').openapi({ param: { name: 'index', in: 'path' }, ...integerParam(0, 9999, { description: 'The attachment\'s 0-based position.', example: 0 }) }),
 });
 export const ThreadParams = z.object({
   thread_id: z.string().min(1).max(100).openapi({ param: { name: 'thread_id', in: 'path' }, example: 'thr_01jd5x7k3m0000000000000000' }),

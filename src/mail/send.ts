@@ -1,5 +1,5 @@
 /**
- * Sending mail (POST /v1/messages/, API.md §9) through the `send_email` binding (Cloudflare
+ * Sending mail (POST /v1/messages/, docs/mail.md) through the `send_email` binding (Cloudflare
  * Email Service). The platform sets the Message-ID; the one it returns is stored, so a reply to
  * this message (In-Reply-To) threads with it. A send the platform refuses is stored `failed`
  * with its reason and answers 502; either way the inbox keeps its copy.

@@ -1,5 +1,5 @@
 /**
- * Reading mail (API.md §9): messages, one message and its attachments, threads and one thread.
+ * Reading mail (docs/mail.md): messages, one message and its attachments, threads and one thread.
  * Every read is one statement: a page and its exact total come back together.
  */
 import { sql, type SQL } from 'drizzle-orm';

@@ -1,7 +1,7 @@
 /**
  * Storing a message: threading, the thread's summary, the inbox's mail totals and the message's
  * suggestion in one statement, so a message never exists without its thread and counts being up
- * to date (API.md §9).
+ * to date (docs/mail.md).
  *
  * Threading: the thread of a message it names (In-Reply-To, then References), else the latest
  * thread of the inbox with the same normalised subject, a participant other than the inbox in
@@ -82,7 +82,7 @@ export function messageColumns(alias: SQL): SQL {
     ${alias}.attachments, ${alias}.failure_reason, ${isoZ(sql`${alias}.created_at`)} AS created_at`;
 }
 
-/** A message as the API shows it (API.md §9). Message-IDs carry their angle brackets, as in mail. */
+/** A message as the API shows it (docs/mail.md). Message-IDs carry their angle brackets, as in mail. */
 export function messageView(r: MessageRecord) {
   return {
     message_id: r.id,

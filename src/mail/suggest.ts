@@ -1,5 +1,5 @@
 /**
- * Suggested events (API.md §9): the meeting an inbound message proposes, read from its own text
+ * Suggested events (docs/mail.md): the meeting an inbound message proposes, read from its own text
  * (quoted replies left out) with chrono-node, English, anchored at the message's `sent_at` in
  * the inbox zone. Pure: the store writes what this returns.
  *

@@ -1,5 +1,5 @@
 /**
- * A message's suggested event (API.md §9): read, confirm (the event is created, exactly once),
+ * A message's suggested event (docs/mail.md): read, confirm (the event is created, exactly once),
  * dismiss (never re-created: a message is read for a suggestion only when it arrives).
  */
 import { and, eq, sql } from 'drizzle-orm';

@@ -36,6 +36,7 @@ sequencesRouter.openapi(createRoute({
 
 sequencesRouter.openapi(createRoute({
   method: 'get', path: '/v1/sequences/enrollments/{id}/', tags: TAGS, summary: 'Get an enrollment',
+  description: 'One enrollment with its status and `next_email_at`. An unknown or another inbox\'s id is a 404.',
   middleware: [requireScope('sequences:read')],
   request: { params: S.EnrollmentParams, query: InboxQuery },
   responses: { 200: json(S.Enrollment, 'The enrollment.'), ...errorResponses },
@@ -75,6 +76,7 @@ sequencesRouter.openapi(createRoute({
 
 sequencesRouter.openapi(createRoute({
   method: 'get', path: '/v1/sequences/{id}/', tags: TAGS, summary: 'Get a sequence',
+  description: 'The sequence with its emails. An unknown or another inbox\'s id is a 404.',
   middleware: [requireScope('sequences:read')],
   request: { params: S.SequenceParams, query: InboxQuery },
   responses: { 200: json(S.Sequence, 'The sequence.'), ...errorResponses },

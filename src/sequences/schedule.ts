@@ -1,5 +1,5 @@
 /**
- * When a sequence's emails go (API.md §10): delays are calendar days in the inbox zone at the
+ * When a sequence's emails go (docs/mail.md): delays are calendar days in the inbox zone at the
  * wall time of enrollment, counted from the previous email's day — so email k goes on the
  * enrollment's local date plus the first k delays, at the enrollment's local time (under the
  * contract's DST policy: a time a spring-forward gap swallows moves forward, a repeated one is

@@ -1,5 +1,5 @@
 /**
- * Sequences and their enrollments (API.md §10): the CRUD verbs and what mail does to them. The
+ * Sequences and their enrollments (docs/mail.md): the CRUD verbs and what mail does to them. The
  * scan's side — recording due emails and what a send leaves behind — is `steps.ts`.
  */
 import { sql, type SQL } from 'drizzle-orm';
@@ -217,7 +217,7 @@ export async function cancelEnrollment(db: Queryable, inbox: Inbox, id: string, 
 
 /**
  * A live inbound message in a sequence's thread from one of the contact's addresses (the one it
- * was sent to, or any the contact has now) ends an `exit_on_reply` enrollment (API.md §10).
+ * was sent to, or any the contact has now) ends an `exit_on_reply` enrollment (docs/mail.md).
  */
 export async function exitOnReply(db: Queryable, inbox: Inbox, message: { thread_id: string; from_email: string }, now: Date): Promise<number> {
   const from = message.from_email.toLowerCase();

@@ -43,6 +43,7 @@ tasksRouter.openapi(createRoute({
 
 tasksRouter.openapi(createRoute({
   method: 'get', path: '/v1/tasks/{uid}/', tags: ['Tasks'], summary: 'Get a task',
+  description: 'The task with its ETag. An unknown or another inbox\'s uid is a 404.',
   middleware: [requireScope('task:read')],
   request: { params: S.TaskParams, query: InboxQuery },
   responses: { 200: { ...json(S.Task, 'The task.'), headers: etagHeader }, ...errorResponses },
@@ -64,6 +65,7 @@ tasksRouter.openapi(createRoute({
 
 tasksRouter.openapi(createRoute({
   method: 'delete', path: '/v1/tasks/{uid}/', tags: ['Tasks'], summary: 'Delete a task',
+  description: 'Honours If-Match (412). An unknown or another inbox\'s uid is a 404.',
   middleware: [requireScope('task:write')],
   request: { params: S.TaskParams, query: InboxQuery, headers: ifMatch },
   responses: { 204: { description: 'Deleted.' }, ...queuedResponse, ...errorResponses },

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { parseDate } from '../time/zones';
 import { InboxQuery } from '../http/fields';
+import { booleanParam } from '../http/openapi';
 
 /** `YYYY-MM-DD` naming a real calendar date (2027-02-29 is refused). */
 export const DateOnly = z.string()
@@ -54,7 +55,7 @@ export const PatchTask = z.object({
 const bool = z.enum(['true', 'false'], { message: 'must be true or false' });
 
 export const ListTasksQuery = InboxQuery.extend({
-  include_completed: bool.optional().openapi({ description: 'Also list completed tasks (default false).', example: 'false' }),
+  include_completed: bool.optional().openapi(booleanParam({ description: 'Also list completed tasks (default false).', example: false })),
   due_before: DateOnly.optional().openapi({ description: 'Only tasks due strictly before this date (undated tasks are left out).', example: '2026-06-10' }),
 });
 

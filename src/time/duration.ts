@@ -1,5 +1,5 @@
 /**
- * Duration Utils (API.md §3): ISO 8601 or natural language in, normalised ISO + seconds out.
+ * Duration Utils (docs/time.md): ISO 8601 or natural language in, normalised ISO + seconds out.
  *
  * Only fixed-length units are accepted (weeks, days, hours, minutes, seconds; a day is 86,400 s):
  * months and years have no fixed length, so `P1M` / `P1Y` are refused rather than guessed.

@@ -1,5 +1,5 @@
 /**
- * Occurrences of a series (API.md §5): the occurrence id codec, and the expansion of a series in
+ * Occurrences of a series (docs/calendar.md): the occurrence id codec, and the expansion of a series in
  * a window with its per-occurrence changes (`event_overrides`) applied.
  *
  * Everything that names an occurrence or lists occurrences goes through here: the calendar (its

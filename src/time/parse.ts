@@ -1,5 +1,5 @@
 /**
- * Time Utils input parsing (API.md §3). Every path ends in a wall time in the resolved zone that
+ * Time Utils input parsing (docs/time.md). Every path ends in a wall time in the resolved zone that
  * goes through `wallToInstant`, so the DST policy and the `adjusted` flag are the zone module's;
  * only exact offsets (`Z`, `+02:00`, `EST`) and elapsed hours/minutes bypass it.
  */

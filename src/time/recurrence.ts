@@ -1,5 +1,5 @@
 /**
- * Series expansion in the event's own zone (API.md §5).
+ * Series expansion in the event's own zone (docs/calendar.md).
  *
  * The rule is expanded by rrule-temporal over *wall-clock* time (a DTSTART in UTC whose fields
  * are the event's local fields, so no DST exists there), and every generated wall time is then

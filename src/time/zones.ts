@@ -1,5 +1,5 @@
 /**
- * Instants, wall times and IANA zones, with the DST policy of API.md §3.
+ * Instants, wall times and IANA zones, with the DST policy of docs/time.md.
  *
  * Offsets come straight from `Intl.DateTimeFormat` (full ICU in workerd and Node). date-fns-tz's
  * helpers are not used for this: `getTimezoneOffset(tz, date)` reads its `date` as a wall time
@@ -199,7 +199,7 @@ export function localDate(instant: Date, tz: string): string {
 // ---------------------------------------------------------------------------------------------
 // UTC renderings
 
-/** '20240603T130000Z' — the occurrence-id suffix of API.md §5. */
+/** '20240603T130000Z' — the occurrence-id suffix of docs/calendar.md. */
 export function toUtcBasic(d: Date): string {
   const s = d.toISOString();
   return `${s.slice(0, 4)}${s.slice(5, 7)}${s.slice(8, 10)}T${s.slice(11, 13)}${s.slice(14, 16)}${s.slice(17, 19)}Z`;

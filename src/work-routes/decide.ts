@@ -1,5 +1,5 @@
 /**
- * What a reply to a route's request says (API.md §11): read from the first line of the
+ * What a reply to a route's request says (docs/mail.md): read from the first line of the
  * replier's own text (quoted text of the request and signatures left out, src/mail/suggest.ts
  * `ownText`). An approval's line must start with one of a decision's phrases, case-insensitive,
  * as whole words ("Approved, thanks!" approves; "Not approved" decides nothing); changes and

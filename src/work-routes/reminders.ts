@@ -1,5 +1,5 @@
 /**
- * Reminders (API.md §11): once a route's due time has passed, each recipient still waiting gets
+ * Reminders (docs/mail.md): once a route's due time has passed, each recipient still waiting gets
  * one reminder mail, a reply in its request's thread, through the outbox (src/mail/outbox.ts:
  * the row id is made from the recipient, so it is recorded once however often the scan runs).
  */

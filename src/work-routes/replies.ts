@@ -1,5 +1,5 @@
 /**
- * Answers by mail (API.md §11): a live inbound message that names a waiting recipient's request
+ * Answers by mail (docs/mail.md): a live inbound message that names a waiting recipient's request
  * mail (In-Reply-To / References), or comes in that request's thread from the recipient's
  * address, is read for a decision (src/work-routes/decide.ts) and recorded like an API answer.
  * Called by src/mail/ingest.ts after the message is stored; imports never answer anything.

@@ -22,6 +22,7 @@ const sending = (c: Context<AppEnv>): SendContext => ({ ...serviceContext(c), ma
 
 workRoutesRouter.openapi(createRoute({
   method: 'get', path: '/v1/work-routes/reference/', tags: TAGS, summary: 'Request types, routing modes, statuses and decisions', security: [],
+  description: 'Public (no token): what a work route can be, and the decisions each request type takes.',
   responses: { 200: json(S.RouteReference, 'The reference.') },
 }), (c) => c.json({
   version: '1', resource: 'work_routes' as const,
@@ -61,6 +62,7 @@ workRoutesRouter.openapi(createRoute({
 
 workRoutesRouter.openapi(createRoute({
   method: 'get', path: '/v1/work-routes/{id}/', tags: TAGS, summary: 'Get a work route',
+  description: 'The route with its recipients and their answers; readable by its creator and by its recipient inboxes. Anyone else gets a 404.',
   middleware: [requireScope('work_routes:read')],
   request: { params: S.RouteParams, query: InboxQuery },
   responses: { 200: json(S.Route, 'The route.'), ...errorResponses },

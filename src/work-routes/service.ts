@@ -1,5 +1,5 @@
 /**
- * Work routes (API.md §11): a request routed to recipients — all at once (parallel) or one at a
+ * Work routes (docs/mail.md): a request routed to recipients — all at once (parallel) or one at a
  * time (ordered) — answered by reply mail (src/work-routes/replies.ts) or through the API.
  *
  * A route is visible to its creator's inbox and to every inbox it names as a recipient (same

@@ -8,7 +8,7 @@ import { jsonRows, ts } from '../window';
 type FileRow = { id: string; name: string; file_type: FileType; version: number; created_at: string; updated_at: string };
 
 /**
- * Files created since the start of yesterday in the inbox zone (API.md §7, §12), whatever the
+ * Files created since the start of yesterday in the inbox zone (docs/calendar.md, docs/files.md), whatever the
  * window: new material the agent should look at. Dated by their creation, in the inbox zone.
  */
 export const fileSource: AgendaSource = {

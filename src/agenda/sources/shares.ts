@@ -13,7 +13,7 @@ type ShareRow = {
 };
 
 /**
- * Contact shares this inbox must decide (API.md §13): pending tasks with no date, carrying the
+ * Contact shares this inbox must decide (docs/contacts.md): pending tasks with no date, carrying the
  * `share_id` to accept or decline; gone once decided or expired.
  */
 export const shareSource: AgendaSource = {

@@ -14,7 +14,7 @@ type SuggestionRow = {
 };
 
 /**
- * Open suggested events (API.md §9) whose start falls in the window; `start` in the inbox zone,
+ * Open suggested events (docs/mail.md) whose start falls in the window; `start` in the inbox zone,
  * like every agenda time. One range of the partial index `message_suggestions_open_idx`.
  */
 export const suggestionSource: AgendaSource = {

@@ -13,11 +13,11 @@ type MissedReplyRow = {
 };
 
 const DAY_MS = 86_400_000;
-/** Threads older than this are not shown (API.md §9). */
+/** Threads older than this are not shown (docs/mail.md). */
 const MISSED_REPLY_HORIZON_DAYS = 90;
 
 /**
- * Missed replies (API.md §9): threads whose latest message is one the inbox sent more than
+ * Missed replies (docs/mail.md): threads whose latest message is one the inbox sent more than
  * `missed_reply_threshold_days` ago (and at most 90 days ago), with nothing received since. Only
  * when the inbox sets a threshold. One range of the partial index `threads_awaiting_idx`, from
  * the thread rows alone (they keep their last message's time, status and recipients).

@@ -22,7 +22,7 @@ const REQUEST_TITLES: Record<RouteRequestType, string> = {
 };
 
 /**
- * Active work routes (API.md §7, §11), whatever their due date: for the creator, one item with
+ * Active work routes (docs/calendar.md, docs/mail.md), whatever their due date: for the creator, one item with
  * the route's progress; for an inbox of the tenant the route is waiting on, the route as a
  * recipient sees it plus a pending task to answer it. Gone once the route ends.
  */

@@ -130,7 +130,7 @@ export const calendars = pgTable('calendars', {
   isDefault: boolean('is_default').notNull().default(false),
   kind: calendarKindEnum('kind').notNull().default('user'),
   /**
-   * The secret in the calendar's subscribable iCalendar feed URL (API.md §14): 64 hex digits
+   * The secret in the calendar's subscribable iCalendar feed URL (docs/interchange.md): 64 hex digits
    * from two random UUIDs, drawn per row by the default (so existing calendars get one too);
    * rotating it stops the old URL.
    */

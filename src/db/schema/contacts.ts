@@ -71,7 +71,7 @@ export type SharedCard = {
 };
 
 /**
- * A contact offered to, or asked of, another inbox of the tenant (API.md §13). Only `to_inbox_id`
+ * A contact offered to, or asked of, another inbox of the tenant (docs/contacts.md). Only `to_inbox_id`
  * decides; a pending share expires 30 days after it was made (the minute scan).
  */
 export const contactShares = pgTable('contact_shares', {

@@ -6,7 +6,7 @@ export const fileTypeEnum = pgEnum('file_type', FILE_TYPES);
 export type FileType = (typeof FILE_TYPES)[number];
 
 /**
- * A file of an inbox (API.md §12). Its bytes live in R2 (binding FILES), one object per version;
+ * A file of an inbox (docs/files.md). Its bytes live in R2 (binding FILES), one object per version;
  * the row carries the latest version's number, size and type so a read of the file is one row.
  * `version` 0 is a file with no content yet.
  */

@@ -12,7 +12,7 @@ export type MessageStatus = (typeof messageStatusEnum.enumValues)[number];
 export const suggestionStatusEnum = pgEnum('suggestion_status', ['open', 'confirmed', 'dismissed']);
 export type SuggestionStatus = (typeof suggestionStatusEnum.enumValues)[number];
 
-/** An address as messages show it (API.md §9): `{ email, name }`. */
+/** An address as messages show it (docs/mail.md): `{ email, name }`. */
 export type MailAddress = { email: string; name: string | null };
 
 /** An attachment's metadata; its bytes are the R2 object `key` of the BLOBS bucket. */

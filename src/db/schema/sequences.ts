@@ -3,7 +3,7 @@ import { pgEnum, pgTable, text, timestamp, integer, index, jsonb, boolean, uniqu
 import { inboxes } from './accounts';
 import type { MailAddress } from './mail';
 
-/** One email of a sequence (API.md §10): sent `delay_days` after the previous one. */
+/** One email of a sequence (docs/mail.md): sent `delay_days` after the previous one. */
 export type SequenceEmail = { delay_days: number; subject: string; body: string };
 
 export const sequences = pgTable('sequences', {

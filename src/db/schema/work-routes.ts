@@ -18,7 +18,7 @@ export type RouteRecipientStatus = (typeof routeRecipientStatusEnum.enumValues)[
 /** Reply phrases per decision, as the route was created with them (a category left out keeps the defaults). */
 export type RoutePhrases = { approve?: string[]; reject?: string[]; request_changes?: string[] };
 
-/** A request (approval, acknowledgement, text) routed to recipients, in order or all at once (API.md §11). */
+/** A request (approval, acknowledgement, text) routed to recipients, in order or all at once (docs/mail.md). */
 export const workRoutes = pgTable('work_routes', {
   id: text('id').primaryKey(),
   /** The creator's inbox: the requests are mailed from it, and replies come back to it. */

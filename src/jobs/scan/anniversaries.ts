@@ -92,7 +92,9 @@ export function dueAnniversariesSql(w: ScanWindow) {
     JOIN contact_anniversaries ca ON ca.inbox_id = k.inbox_id AND ca.month = k.month AND ca.day = k.day
     JOIN contacts c ON c.id = ca.contact_id
     WHERE ('contact.any' = ANY(k.events) OR 'contact.' || ca.type = ANY(k.events))
-      AND (k.filter->'contact_ids' IS NULL OR k.filter->'contact_ids' ? ca.contact_id)`;
+      AND (k.filter->'contact_ids' IS NULL OR k.filter->'contact_ids' ? ca.contact_id)
+      -- A dated anniversary starts in its own year (as in the agenda): none before it.
+      AND (ca.year IS NULL OR ca.year <= extract(year FROM k.observed))`;
 }
 
 type DueAnniversary = {
