@@ -228,6 +228,7 @@ async function startWrangler({ name, databaseUrl, endpointUrl }) {
     'dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort()),
     '--persist-to', persistDir, '--log-level', 'warn', '--show-interactive-dev-session=false',
     '--var', `DATABASE_URL:${databaseUrl}`, '--var', `DB_LOCAL_ENDPOINT:${endpointUrl}`, '--var', `ADMIN_TOKEN:${ADMIN_TOKEN}`,
+    '--var', 'FILE_LINK_SECRET:bench-file-link-secret',
     '--config', benchWranglerConfig(),
   ], {
     cwd: root,

@@ -18,7 +18,7 @@ async function main() {
   const { token, inboxId } = await createTenantWithToken(base, [
     'contacts:read', 'contacts:write', 'contacts:delete', 'calendar:read', 'calendar:write', 'task:read', 'task:write',
     'alerts:read', 'alerts:write', 'approvals:read', 'approvals:write', 'read', 'email:read', 'email:send', 'email:write',
-    'sequences:read', 'sequences:write', 'work_routes:read', 'work_routes:write',
+    'sequences:read', 'sequences:write', 'work_routes:read', 'work_routes:write', 'files:read', 'files:write',
   ]);
   const owner = { email: 'bench-owner@bench.test', password: 'bench password 123' };
   const { access_token: session } = await api(base, 'POST', '/auth/login/', { body: owner });
@@ -65,6 +65,15 @@ async function main() {
   let routeNo = 0;
   const routeBody = () => JSON.stringify({ title: `Sign-off ${routeNo++}`, request_type: 'approval', routing_mode: 'ordered', recipients: [{ kind: 'email', email: 'boss@example.com' }, { kind: 'email', email: 'cfo@example.com' }] });
   const route = await api(base, 'POST', '/v1/work-routes/', { token, body: JSON.parse(routeBody()) });
+  // A spreadsheet with a first version, a signed link to it, and the default calendar's feed.
+  const sheet = await api(base, 'POST', '/v1/files/', { token, body: { name: 'Leads.csv', file_type: 'spreadsheet' } });
+  await api(base, 'POST', `/v1/files/${sheet.id}/rows/`, { token, body: { rows: [['name', 'email'], ['Ada', 'ada@example.com']] } });
+  const link = (await api(base, 'POST', `/v1/files/${sheet.id}/link/`, { token, body: {} })).url;
+  const feed = (await api(base, 'GET', '/v1/calendar/collections/', { token })).find((c) => c.isDefault).feed_url;
+  const upload = 'name,email\r\nGrace,grace@example.com\r\n'.repeat(40);
+  let uid = 0;
+  const ics = () => `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//bench//EN\r\nBEGIN:VEVENT\r\nUID:bench-${uid++}@example.com\r\nDTSTAMP:20261201T000000Z\r\nDTSTART:20270110T100000Z\r\nDURATION:PT1H\r\nSUMMARY:Imported\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`;
+  const vcf = () => `BEGIN:VCARD\r\nVERSION:4.0\r\nUID:urn:uuid:bench-${uid++}\r\nFN:Card Person\r\nEMAIL:card${uid}@example.com\r\nEND:VCARD\r\n`;
   log('seeded');
 
   const auth = { authorization: `Bearer ${token}` };
@@ -114,6 +123,19 @@ async function main() {
     ['POST /v1/work-routes/ (mails 1 of 2)', () => ['/v1/work-routes/', { method: 'POST', headers: json, body: routeBody() }], 201],
     ['POST …/responses/ (next one mailed)', (r) => [`/v1/work-routes/${r.route_id}/responses/`, { method: 'POST', headers: json, body: JSON.stringify({ recipient_id: r.recipients[0].recipient_id, decision: 'approve' }) }], 200,
       () => api(base, 'POST', '/v1/work-routes/', { token, body: JSON.parse(routeBody()) })],
+    ['GET /v1/files/{id}/', () => [`/v1/files/${sheet.id}/`, { headers: auth }], 200],
+    ['GET /v1/files/', () => ['/v1/files/', { headers: auth }], 200],
+    ['POST /v1/files/', () => ['/v1/files/', { method: 'POST', headers: json, body: JSON.stringify({ name: `F${n++}.txt`, file_type: 'document' }) }], 201],
+    ['PUT /v1/files/{id}/content/ (+ R2 put)', () => [`/v1/files/${sheet.id}/content/`, { method: 'PUT', headers: { ...auth, 'content-type': 'text/csv' }, body: upload }], 201],
+    ['GET /v1/files/{id}/content/ (+ R2 get)', () => [`/v1/files/${sheet.id}/content/`, { headers: auth }], 200],
+    ['POST /v1/files/{id}/rows/ (+ R2 get, put)', () => [`/v1/files/${sheet.id}/rows/`, { method: 'POST', headers: json, body: JSON.stringify({ rows: [[`R${n++}`, 'r@example.com']] }) }], 201],
+    ['POST /v1/files/{id}/link/', () => [`/v1/files/${sheet.id}/link/`, { method: 'POST', headers: json, body: '{}' }], 201],
+    ['GET signed file link (no token)', () => [new URL(link).pathname, {}], 200],
+    ['GET calendar feed.ics (no token)', () => [new URL(feed).pathname + new URL(feed).search, {}], 200],
+    ['GET /v1/calendar/events/{id}/?format=ics', () => [`/v1/calendar/events/${event.event_id}/?format=ics`, { headers: auth }], 200],
+    ['POST /v1/calendar/events/import/ (1 new)', () => ['/v1/calendar/events/import/', { method: 'POST', headers: { ...auth, 'content-type': 'text/calendar' }, body: ics() }], 200],
+    ['GET /v1/contacts/export.vcf', () => ['/v1/contacts/export.vcf', { headers: auth }], 200],
+    ['POST /v1/contacts/import/ (1 new)', () => ['/v1/contacts/import/', { method: 'POST', headers: { ...auth, 'content-type': 'text/vcard' }, body: vcf() }], 200],
     ['session: GET /v1/contacts/{id}/', () => [`/v1/contacts/${contact.id}/?${inbox}`, { headers: sess }], 200],
     ['session: GET week window', () => [`/v1/calendar/events/?${inbox}&after=2026-12-07T00:00:00&before=2026-12-14T00:00:00&limit=200`, { headers: sess }], 200],
     ['session: GET /v1/agenda/?days=7', () => [`/v1/agenda/?${inbox}&days=7`, { headers: sess }], 200],
