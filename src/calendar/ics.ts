@@ -151,8 +151,9 @@ export interface IcsCalendarOut {
 const PRODID = '-//Agent Inbox//Records API//EN';
 
 /** RFC 5545 roles for the API's role words, and back. */
-const ROLES: Record<string, string> = { required: 'REQ-PARTICIPANT', optional: 'OPT-PARTICIPANT', chair: 'CHAIR', 'non-participant': 'NON-PARTICIPANT' };
-const ROLE_WORDS = Object.fromEntries(Object.entries(ROLES).map(([k, v]) => [v, k]));
+// Maps, not object literals: a role is user text, and `constructor` must not find Object's.
+const ROLES = new Map([['required', 'REQ-PARTICIPANT'], ['optional', 'OPT-PARTICIPANT'], ['chair', 'CHAIR'], ['non-participant', 'NON-PARTICIPANT']]);
+const ROLE_WORDS = new Map([...ROLES].map(([k, v]) => [v, k]));
 
 /** Whoever has no address gets Google's placeholder URI, so the name still travels. */
 const NO_ADDRESS = 'invalid:nomail';
@@ -188,7 +189,8 @@ function participantLines(list: IcsParticipant[]): string[] {
       organizer = true;
       return line('ORGANIZER', params, address);
     }
-    if (p.role && ROLES[p.role]) params.push(['ROLE', ROLES[p.role]!]);
+    const role = p.role ? ROLES.get(p.role) : undefined;
+    if (role) params.push(['ROLE', role]);
     else if (p.role) params.push(['X-ROLE', p.role]);
     return line('ATTENDEE', params, address);
   });
@@ -334,7 +336,7 @@ function participantOf(p: Property): IcsParticipant | null {
   const xRole = param(p, 'X-ROLE')?.trim().toLowerCase();
   const role = p.name === 'ORGANIZER' ? 'organizer' : xRole || (() => {
     const r = param(p, 'ROLE')?.trim().toUpperCase();
-    return r ? (ROLE_WORDS[r] ?? r.toLowerCase()) : null;
+    return r ? (ROLE_WORDS.get(r) ?? r.toLowerCase()) : null;
   })();
   return name || email ? { name, email, role } : null;
 }
