@@ -67,8 +67,8 @@ async function main() {
   const route = await api(base, 'POST', '/v1/work-routes/', { token, body: JSON.parse(routeBody()) });
   // A spreadsheet with a first version, a signed link to it, and the default calendar's feed.
   const sheet = await api(base, 'POST', '/v1/files/', { token, body: { name: 'Leads.csv', file_type: 'spreadsheet' } });
-  await api(base, 'POST', `/v1/files/${sheet.id}/rows/`, { token, body: { rows: [['name', 'email'], ['Ada', 'ada@example.com']] } });
-  const link = (await api(base, 'POST', `/v1/files/${sheet.id}/link/`, { token, body: {} })).url;
+  await api(base, 'POST', `/v1/files/${sheet.file_id}/rows/`, { token, body: { rows: [['name', 'email'], ['Ada', 'ada@example.com']] } });
+  const link = (await api(base, 'POST', `/v1/files/${sheet.file_id}/link/`, { token, body: {} })).url;
   const feed = (await api(base, 'GET', '/v1/calendar/collections/', { token })).find((c) => c.isDefault).feed_url;
   const upload = 'name,email\r\nGrace,grace@example.com\r\n'.repeat(40);
   let uid = 0;
@@ -123,13 +123,13 @@ async function main() {
     ['POST /v1/work-routes/ (mails 1 of 2)', () => ['/v1/work-routes/', { method: 'POST', headers: json, body: routeBody() }], 201],
     ['POST …/responses/ (next one mailed)', (r) => [`/v1/work-routes/${r.route_id}/responses/`, { method: 'POST', headers: json, body: JSON.stringify({ recipient_id: r.recipients[0].recipient_id, decision: 'approve' }) }], 200,
       () => api(base, 'POST', '/v1/work-routes/', { token, body: JSON.parse(routeBody()) })],
-    ['GET /v1/files/{id}/', () => [`/v1/files/${sheet.id}/`, { headers: auth }], 200],
+    ['GET /v1/files/{id}/', () => [`/v1/files/${sheet.file_id}/`, { headers: auth }], 200],
     ['GET /v1/files/', () => ['/v1/files/', { headers: auth }], 200],
     ['POST /v1/files/', () => ['/v1/files/', { method: 'POST', headers: json, body: JSON.stringify({ name: `F${n++}.txt`, file_type: 'document' }) }], 201],
-    ['PUT /v1/files/{id}/content/ (+ R2 put)', () => [`/v1/files/${sheet.id}/content/`, { method: 'PUT', headers: { ...auth, 'content-type': 'text/csv' }, body: upload }], 201],
-    ['GET /v1/files/{id}/content/ (+ R2 get)', () => [`/v1/files/${sheet.id}/content/`, { headers: auth }], 200],
-    ['POST /v1/files/{id}/rows/ (+ R2 get, put)', () => [`/v1/files/${sheet.id}/rows/`, { method: 'POST', headers: json, body: JSON.stringify({ rows: [[`R${n++}`, 'r@example.com']] }) }], 201],
-    ['POST /v1/files/{id}/link/', () => [`/v1/files/${sheet.id}/link/`, { method: 'POST', headers: json, body: '{}' }], 201],
+    ['PUT /v1/files/{id}/content/ (+ R2 put)', () => [`/v1/files/${sheet.file_id}/content/`, { method: 'PUT', headers: { ...auth, 'content-type': 'text/csv' }, body: upload }], 201],
+    ['GET /v1/files/{id}/content/ (+ R2 get)', () => [`/v1/files/${sheet.file_id}/content/`, { headers: auth }], 200],
+    ['POST /v1/files/{id}/rows/ (+ R2 get, put)', () => [`/v1/files/${sheet.file_id}/rows/`, { method: 'POST', headers: json, body: JSON.stringify({ rows: [[`R${n++}`, 'r@example.com']] }) }], 201],
+    ['POST /v1/files/{id}/link/', () => [`/v1/files/${sheet.file_id}/link/`, { method: 'POST', headers: json, body: '{}' }], 201],
     ['GET signed file link (no token)', () => [new URL(link).pathname, {}], 200],
     ['GET calendar feed.ics (no token)', () => [new URL(feed).pathname + new URL(feed).search, {}], 200],
     ['GET /v1/calendar/events/{id}/?format=ics', () => [`/v1/calendar/events/${event.event_id}/?format=ics`, { headers: auth }], 200],
