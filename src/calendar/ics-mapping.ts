@@ -22,24 +22,11 @@ import { formatDuration, MAX_DURATION_SECONDS } from '../time/duration';
 import { rangeProblem } from '../time/range';
 import { addDays, instantToWall, localDate, wallToInstant } from '../time/zones';
 import { IcsError, icsDuration, type IcsEventIn, type IcsEventOut, type IcsGroup, type IcsParticipant, type IcsTime } from './ics';
+import type { OverrideRecord } from './event-store';
 import { isAllDay, occurrenceTiming } from './event-view';
 import { buildSchedule, type Schedule } from './schedule';
 import { CreateEvent, type EventStatus } from './schemas';
 
-/** An override as stored (`event_overrides`). */
-export interface StoredOverride {
-  originalStartAt: Date;
-  title: string | null;
-  description: string | null;
-  location: string | null;
-  status: EventStatus | null;
-  startLocal: string | null;
-  startAt: Date | null;
-  duration: string | null;
-  durationSeconds: number | null;
-  armedAt: Date;
-  updatedAt: Date;
-}
 
 /** What an event says, apart from when. */
 export interface EventFields {
@@ -57,7 +44,7 @@ export interface StoredEvent extends Schedule, EventFields {
   calendarId: string;
   createdAt: Date;
   updatedAt: Date;
-  overrides: StoredOverride[];
+  overrides: OverrideRecord[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -143,7 +130,7 @@ function seriesRules(ev: StoredEvent) {
 const latest = (a: Date, b: Date) => (a > b ? a : b);
 
 /** One occurrence as its own VEVENT (RECURRENCE-ID: its original start). */
-function instanceOut(ev: StoredEvent, f: Form, originalStart: Date, o: StoredOverride | undefined): IcsEventOut {
+function instanceOut(ev: StoredEvent, f: Form, originalStart: Date, o: OverrideRecord | undefined): IcsEventOut {
   const t = occurrenceTiming(ev, originalStart, o ?? undefined);
   const allDay = f.allDay && isAllDay(t.startLocal, t.durationSeconds);
   return {
@@ -211,17 +198,7 @@ export function occurrenceToIcs(ev: StoredEvent, originalStart: Date): IcsEventO
 // In
 
 /** A changed occurrence as it would be stored (null: the series' value). */
-export interface ImportedOverride {
-  originalStartAt: Date;
-  title: string | null;
-  description: string | null;
-  location: string | null;
-  status: EventStatus | null;
-  startLocal: string | null;
-  startAt: Date | null;
-  duration: string | null;
-  durationSeconds: number | null;
-}
+export type ImportedOverride = Omit<OverrideRecord, 'armedAt' | 'updatedAt'>;
 
 /** One UID as it would be stored. */
 export interface ImportedEvent {
