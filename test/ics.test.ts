@@ -323,6 +323,22 @@ describe('iCalendar import', () => {
     expect((await c.window('2024-01-01', '2027-01-01', `&calendar_id=${c.personal}`)).total).toBeGreaterThan(15);
   });
 
+  it('floating times and dates live in the calendar\'s X-WR-TIMEZONE when it names a zone, else in the inbox zone (UTC here)', async () => {
+    const c = await calendarTenant();
+    const cal = (zone: string, uid: string) => `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\nX-WR-TIMEZONE:${zone}\r\n`
+      + `BEGIN:VEVENT\r\nUID:${uid}-timed\r\nDTSTAMP:20240101T000000Z\r\nDTSTART:20240612T090000\r\nDURATION:PT1H\r\nSUMMARY:Floating ${uid}\r\nEND:VEVENT\r\n`
+      + `BEGIN:VEVENT\r\nUID:${uid}-day\r\nDTSTAMP:20240101T000000Z\r\nDTSTART;VALUE=DATE:20240613\r\nSUMMARY:Day ${uid}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`;
+    expect((await importIcs(c, cal('America/New_York', 'ny'))).body).toEqual({ created: 2, updated: 0, skipped: 0 });
+    expect((await importIcs(c, cal('Nowhere/Atlantis', 'none'))).body).toEqual({ created: 2, updated: 0, skipped: 0 });
+    const rows = await rowsOf(sql`SELECT title, time_zone, start_local, to_char(start_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI') AS start_utc FROM events WHERE inbox_id = ${c.t.inboxId} ORDER BY title`);
+    expect(rows).toEqual([
+      { title: 'Day none', time_zone: 'UTC', start_local: '2024-06-13T00:00:00', start_utc: '2024-06-13T00:00' },
+      { title: 'Day ny', time_zone: 'America/New_York', start_local: '2024-06-13T00:00:00', start_utc: '2024-06-13T04:00' },
+      { title: 'Floating none', time_zone: 'UTC', start_local: '2024-06-12T09:00:00', start_utc: '2024-06-12T09:00' },
+      { title: 'Floating ny', time_zone: 'America/New_York', start_local: '2024-06-12T09:00:00', start_utc: '2024-06-12T13:00' },
+    ]);
+  });
+
   it('imports into the default calendar when calendar_id is absent, and an export re-imported into its own inbox changes nothing', async () => {
     const c = await calendarTenant();
     const text = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Other//EN\r\nBEGIN:VEVENT\r\nUID:abc@other.example\r\nDTSTAMP:20240101T000000Z\r\nDTSTART;TZID=/mozilla.org/20050126_1/Europe/Paris:20240610T140000\r\nDTEND;TZID=Europe/Paris:20240610T153000\r\nSUMMARY:Call\r\nORGANIZER;CN=Eve:mailto:EVE@example.com\r\nATTENDEE;CN=Eve;ROLE=CHAIR:mailto:eve@example.com\r\nATTENDEE;CN="Frank, Jr.";ROLE=OPT-PARTICIPANT:mailto:frank@example.com\r\nBEGIN:VALARM\r\nTRIGGER:-PT15M\r\nACTION:DISPLAY\r\nEND:VALARM\r\nEND:VEVENT\r\nBEGIN:VTODO\r\nUID:todo-1\r\nSUMMARY:not an event\r\nEND:VTODO\r\nEND:VCALENDAR\r\n';

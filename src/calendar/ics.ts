@@ -311,6 +311,11 @@ export interface IcsGroup {
   uid: string;
   master: IcsEventIn | null;
   instances: IcsEventIn[];
+  /**
+   * The calendar's own zone (`X-WR-TIMEZONE`, as Google and Apple write it) when it names one
+   * this service knows: where its floating times and dates live. Null: the importer decides.
+   */
+  zone: string | null;
 }
 
 function one(c: Component, name: string, uid: string | null): Property | null {
@@ -419,9 +424,12 @@ export function readCalendar(bytes: Uint8Array): IcsGroup[] {
   }
   const groups = new Map<string, IcsGroup>();
   for (const cal of top) {
+    // Advisory: a name no zone answers to is ignored, not refused.
+    const named = cal.props.find((p) => p.name === 'X-WR-TIMEZONE')?.value.trim();
+    const calendarZone = named ? ianaZone(named, zones) : null;
     for (const c of cal.children.filter((x) => x.name === 'VEVENT')) {
       const e = readEvent(c, zones);
-      const g = groups.get(e.uid) ?? { uid: e.uid, master: null, instances: [] };
+      const g = groups.get(e.uid) ?? { uid: e.uid, master: null, instances: [], zone: calendarZone };
       groups.set(e.uid, g);
       if (!e.recurrenceId) {
         if (g.master) throw new IcsError(`a second VEVENT with this UID and no RECURRENCE-ID (the first is at line ${g.master.line})`, e.line, e.uid);

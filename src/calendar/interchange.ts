@@ -351,7 +351,7 @@ export async function importCalendar(ctx: ServiceContext, calendarId: string | u
       const stored = state.byUid.get(g.uid);
       let ev: ImportedEvent;
       try {
-        ev = importedEvent(g, fallbackZone, now, stored ? asImported(stored) : null);
+        ev = importedEvent(g, g.zone ?? fallbackZone, now, stored ? asImported(stored) : null);
       } catch (e) {
         throw asApiError(e);
       }
