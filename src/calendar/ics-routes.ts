@@ -14,7 +14,8 @@ import { requireScope } from '../http/auth';
 import { serviceContext, type AppEnv } from '../http/context';
 import { ApiError } from '../http/errors';
 import { etagOf } from '../http/etag';
-import { readCapped, type RawBodyRoute } from '../http/middleware';
+import type { RawBodyRoute } from '../http/middleware';
+import { readTextBody } from '../http/text-body';
 import { errorResponses, errorsOf, json, problem, queuedResponse } from '../http/openapi';
 import { InboxQuery } from '../http/fields';
 import type { PublicPath, Router } from '../http/router';
@@ -108,13 +109,7 @@ export function registerIcsRoutes(router: Router): void {
       415: problem('Not `text/calendar`, or a charset other than UTF-8 (`unsupported_media_type`).'),
     },
   }), async (c) => {
-    const [essence = '', ...params] = (c.req.header('content-type') ?? '').split(';').map((s) => s.trim().toLowerCase());
-    if (essence !== 'text/calendar') throw new ApiError(415, 'unsupported_media_type', 'Send the body as text/calendar (RFC 5545).');
-    const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"|"$/g, '');
-    if (charset !== undefined && !['utf-8', 'utf8', 'us-ascii'].includes(charset)) {
-      throw new ApiError(415, 'unsupported_media_type', `Send the calendar as UTF-8 (not ${charset}).`);
-    }
-    const bytes = await readCapped(c.req.raw.body, MAX_ICS_BYTES);
+    const bytes = await readTextBody(c, { mediaTypes: ['text/calendar'], maxBytes: MAX_ICS_BYTES, what: 'iCalendar, RFC 5545' });
     return c.json(await importCalendar(serviceContext(c), c.req.valid('query').calendar_id, bytes), 200);
   });
 }

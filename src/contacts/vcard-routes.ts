@@ -6,7 +6,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireScope } from '../http/auth';
 import { ApiError } from '../http/errors';
-import { type RawBodyRoute, readCapped } from '../http/middleware';
+import type { RawBodyRoute } from '../http/middleware';
+import { readTextBody } from '../http/text-body';
 import { errorResponses, json, Problem, queuedResponse } from '../http/openapi';
 import { InboxQuery } from '../http/fields';
 import { newRouter } from '../http/router';
@@ -72,16 +73,7 @@ contactsVcardRouter.openapi(createRoute({
     415: problem('Not a vCard media type, or not UTF-8 (`unsupported_media_type`).'),
   },
 }), async (c) => {
-  const contentType = c.req.header('content-type') ?? '';
-  const [essence = '', ...params] = contentType.split(';').map((s) => s.trim().toLowerCase());
-  if (!VCARD_TYPES.includes(essence)) {
-    throw new ApiError(415, 'unsupported_media_type', 'Send the body as text/vcard (vCard 3.0 or 4.0).');
-  }
-  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"|"$/g, '');
-  if (charset !== undefined && !['utf-8', 'utf8', 'us-ascii'].includes(charset)) {
-    throw new ApiError(415, 'unsupported_media_type', `Send the vCards as UTF-8 (not ${charset}).`);
-  }
-  const bytes = await readCapped(c.req.raw.body, MAX_VCARD_BYTES);
+  const bytes = await readTextBody(c, { mediaTypes: VCARD_TYPES, maxBytes: MAX_VCARD_BYTES, what: 'vCard 3.0 or 4.0' });
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);

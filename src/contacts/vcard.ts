@@ -30,6 +30,7 @@
  * `X-ADDRESSBOOKSERVER-KIND:group`) is read as a group, which the import skips.
  */
 import { parseAnniversaryDate } from '../time/anniversaries';
+import { hexEscapedBytes } from '../formats/hex-escapes';
 import { CRLF, decodeCaret, encodeCaret, escapeText as escapeContentText, foldLine, unescapeText } from '../formats/content-lines';
 
 export type CardEmail = { label: string | null; address: string };
@@ -324,22 +325,7 @@ function decodeBytes(bytes: Uint8Array, charset: string | undefined): string {
   }
 }
 
-function quotedPrintable(s: string): Uint8Array {
-  const bytes: number[] = [];
-  const enc = new TextEncoder();
-  for (let i = 0; i < s.length; i++) {
-    const hex = s.slice(i + 1, i + 3);
-    if (s[i] === '=' && /^[0-9A-Fa-f]{2}$/.test(hex)) {
-      bytes.push(parseInt(hex, 16));
-      i += 2;
-    } else {
-      const ch = String.fromCodePoint(s.codePointAt(i)!);
-      for (const b of enc.encode(ch)) bytes.push(b);
-      i += ch.length - 1;
-    }
-  }
-  return new Uint8Array(bytes);
-}
+const quotedPrintable = (s: string): Uint8Array => hexEscapedBytes(s, '=');
 
 /** The value with its ENCODING undone (still escaped as TEXT). */
 function rawValue(p: Property): string {

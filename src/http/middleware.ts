@@ -1,3 +1,4 @@
+import { hexEscapedBytes } from '../formats/hex-escapes';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './context';
 import { ApiError, type FieldError } from './errors';
@@ -74,21 +75,8 @@ export function invalidText(root: unknown, basePath: string[] = [], maxDepth = M
 function decodeQueryComponent(s: string): string | null {
   const plus = s.replace(/\+/g, ' ');
   if (!plus.includes('%')) return plus;
-  const encoder = new TextEncoder();
-  const bytes: number[] = [];
-  for (let i = 0; i < plus.length;) {
-    const hex = plus.slice(i + 1, i + 3);
-    if (plus[i] === '%' && /^[0-9a-fA-F]{2}$/.test(hex)) {
-      bytes.push(parseInt(hex, 16));
-      i += 3;
-    } else {
-      const ch = String.fromCodePoint(plus.codePointAt(i)!);
-      for (const b of encoder.encode(ch)) bytes.push(b);
-      i += ch.length;
-    }
-  }
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(new Uint8Array(bytes));
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(hexEscapedBytes(plus, '%'));
   } catch {
     return null;
   }
