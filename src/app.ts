@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from './http/context';
+import { requestOrigin, type AppEnv } from './http/context';
 import { loadConfig } from './config';
 import { ApiError, onError, problem } from './http/errors';
 import { clock, database, jsonBody, requestId, validText } from './http/middleware';
@@ -62,7 +62,7 @@ export function buildApp() {
   app.openAPIRegistry.register('Problem', Problem);
   app.openAPIRegistry.register('Queued', Queued);
   const document = openApiDocument(app);
-  app.get('/openapi.json', (c) => c.json(document(new URL(c.req.url).origin)));
+  app.get('/openapi.json', (c) => c.json(document(requestOrigin(c))));
 
   app.notFound((c) => problem(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`)));
   app.onError(onError);

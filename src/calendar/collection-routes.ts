@@ -1,4 +1,4 @@
-import { serviceContext } from '../http/context';
+import { requestOrigin, serviceContext } from '../http/context';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Router } from '../http/router';
 import { requireScope } from '../http/auth';
@@ -6,7 +6,6 @@ import { errorResponses, queuedResponse, json, body } from '../http/openapi';
 import { InboxQuery, patchBody, withInbox } from '../http/fields';
 import * as S from './schemas';
 import * as svc from './collections';
-import { originOf } from './ics-routes';
 
 const tags = ['Calendar'];
 
@@ -18,7 +17,7 @@ export function registerCollectionRoutes(router: Router): void {
     middleware: [requireScope('calendar:read')],
     request: { query: InboxQuery },
     responses: { 200: json(z.array(S.Calendar), 'Calendars: the default first, then Tasks, then the others by creation.'), ...errorResponses },
-  }), async (c) => c.json(await svc.listCalendars(c.get('db'), c.get('inbox'), originOf(c)), 200));
+  }), async (c) => c.json(await svc.listCalendars(c.get('db'), c.get('inbox'), requestOrigin(c)), 200));
 
   router.openapi(createRoute({
     method: 'post', path: '/v1/calendar/collections/', tags, summary: 'Create a calendar',
@@ -26,7 +25,7 @@ export function registerCollectionRoutes(router: Router): void {
     middleware: [requireScope('calendar:write')],
     request: body(withInbox(S.CreateCalendar, 'CreateCalendar')),
     responses: { 201: json(S.Calendar, 'Created.'), ...queuedResponse, ...errorResponses },
-  }), async (c) => c.json(await svc.createCalendar(c.get('db'), c.get('inbox'), c.req.valid('json'), c.get('now'), originOf(c)), 201));
+  }), async (c) => c.json(await svc.createCalendar(c.get('db'), c.get('inbox'), c.req.valid('json'), c.get('now'), requestOrigin(c)), 201));
 
   router.openapi(createRoute({
     method: 'get', path: '/v1/calendar/collections/{id}/', tags, summary: 'Read a calendar',
@@ -34,7 +33,7 @@ export function registerCollectionRoutes(router: Router): void {
     middleware: [requireScope('calendar:read')],
     request: { params: S.CalendarIdParam, query: InboxQuery },
     responses: { 200: json(S.Calendar, 'The calendar.'), ...errorResponses },
-  }), async (c) => c.json(await svc.getCalendar(c.get('db'), c.get('inbox'), c.req.valid('param').id, originOf(c)), 200));
+  }), async (c) => c.json(await svc.getCalendar(c.get('db'), c.get('inbox'), c.req.valid('param').id, requestOrigin(c)), 200));
 
   router.openapi(createRoute({
     method: 'patch', path: '/v1/calendar/collections/{id}/', tags, summary: 'Rename or recolour a calendar',
@@ -42,7 +41,7 @@ export function registerCollectionRoutes(router: Router): void {
     middleware: [requireScope('calendar:write')],
     request: { params: S.CalendarIdParam, ...body(patchBody(S.PatchCalendar, 'PatchCalendar')) },
     responses: { 200: json(S.Calendar, 'The calendar after the change.'), ...queuedResponse, ...errorResponses },
-  }), async (c) => c.json(await svc.updateCalendar(c.get('db'), c.get('inbox'), c.req.valid('param').id, c.req.valid('json'), originOf(c)), 200));
+  }), async (c) => c.json(await svc.updateCalendar(c.get('db'), c.get('inbox'), c.req.valid('param').id, c.req.valid('json'), requestOrigin(c)), 200));
 
   router.openapi(createRoute({
     method: 'delete', path: '/v1/calendar/collections/{id}/', tags, summary: 'Delete a calendar and its events',

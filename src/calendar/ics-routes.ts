@@ -11,7 +11,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requireScope } from '../http/auth';
-import { serviceContext, type AppEnv } from '../http/context';
+import { requestOrigin, serviceContext, type AppEnv } from '../http/context';
 import { ApiError } from '../http/errors';
 import { etagOf } from '../http/etag';
 import type { RawBodyRoute } from '../http/middleware';
@@ -25,8 +25,6 @@ import * as S from './schemas';
 
 const tags = ['Calendar'];
 
-/** The request's origin: what makes a calendar's `feed_url` absolute. */
-export const originOf = (c: Context<AppEnv>) => new URL(c.req.url).origin;
 
 /** No token: the feed's secret is in its URL. */
 export const calendarPublicPaths: PublicPath[] = [/^\/v1\/calendar\/collections\/[^/]+\/feed\.ics\/?$/];
@@ -86,7 +84,7 @@ export function registerIcsRoutes(router: Router): void {
     middleware: [requireScope('calendar:write')],
     request: { params: S.CalendarIdParam, query: InboxQuery },
     responses: { 200: json(S.Calendar, 'The calendar with its new `feed_url`.'), ...queuedResponse, ...errorResponses },
-  }), async (c) => c.json(await rotateFeed(c.get('db'), c.get('inbox'), c.req.valid('param').id, originOf(c)), 200));
+  }), async (c) => c.json(await rotateFeed(c.get('db'), c.get('inbox'), c.req.valid('param').id, requestOrigin(c)), 200));
 
   router.openapi(createRoute({
     method: 'post', path: '/v1/calendar/events/import/', tags, summary: 'Import iCalendar events',

@@ -14,6 +14,7 @@ import { and, eq, ne, sql, type SQL } from 'drizzle-orm';
 import { calendars } from '../db/schema';
 import { asDate, asDateOrNull, firstRowOf, guardedChange, rowsOf, sqlState, type Queryable } from '../db/sql';
 import type { Inbox, ServiceContext } from '../http/context';
+import { toHex } from '../http/crypto';
 import { ApiError } from '../http/errors';
 import { newId } from '../http/ids';
 import { isOccurrence, occurrenceId, parseEventId } from '../time/occurrences';
@@ -123,7 +124,8 @@ export async function eventCalendar(db: Queryable, inbox: Inbox, id: string, now
 
 /** A new feed token for the calendar (the old URL stops at once); the Tasks calendar has no feed. */
 export async function rotateFeed(db: Queryable, inbox: Inbox, id: string, origin: string) {
-  const token = [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  // 64 hex digits, the form the column default draws and the feed route accepts.
+  const token = toHex(crypto.getRandomValues(new Uint8Array(32)).buffer);
   const [row] = await db.update(calendars).set({ feedToken: token })
     .where(and(eq(calendars.id, id), eq(calendars.inboxId, inbox.id), ne(calendars.kind, 'tasks'))).returning();
   if (row) return calendarView(row, origin);

@@ -47,6 +47,9 @@ export interface ServiceContext {
   alerts: AlertQueue;
 }
 
+/** The origin the request was made to: what absolute URLs in answers (feeds, links, `servers`) start with. */
+export const requestOrigin = (c: Context<AppEnv>): string => new URL(c.req.url).origin;
+
 export function serviceContext(c: Context<AppEnv>): ServiceContext {
   return { db: c.get('db'), inbox: c.get('inbox'), now: c.get('now'), alerts: c.env.ALERTS };
 }

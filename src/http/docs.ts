@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { AppEnv } from './context';
+import { requestOrigin, type AppEnv } from './context';
 import { base64url } from './crypto';
 
 /**
@@ -82,7 +82,7 @@ export function docsCsp(nonce: string): string {
 /** GET (and so HEAD) /docs. */
 export function docs(c: Context<AppEnv>): Response {
   const nonce = base64url(crypto.getRandomValues(new Uint8Array(18)));
-  return c.html(docsPage(new URL(c.req.url).origin, nonce), 200, {
+  return c.html(docsPage(requestOrigin(c), nonce), 200, {
     'content-security-policy': docsCsp(nonce),
     // A fresh nonce per answer: a cached copy would carry a stale one.
     'cache-control': 'no-store',
